@@ -1,0 +1,127 @@
+"""Configuration, read from the environment.
+
+Development and tests run with an embedded SQLite database under instance/; every
+scale-out component (PostgreSQL, Redis, S3, SMTP) is switched on by an environment
+variable alone. Production refuses to start without a real secret and database.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain postgresql:// URLs (what operators type)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def instance_path() -> Path:
+    return Path(os.environ.get("INSTANCE_PATH", ROOT / "instance")).resolve()
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(
+        os.environ.get("DATABASE_URL", f"sqlite:///{instance_path() / 'portal.db'}")
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    # Language: Vietnamese first, English complete.
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "portal" / "translations")
+    LANGUAGES = ("vi", "en")
+
+    # Where the catalogue and organisation data come from (see data/catalogue.yaml).
+    CATALOGUE_FILE = os.environ.get("CATALOGUE_FILE", str(ROOT / "data" / "catalogue.yaml"))
+
+    # Public address used in emails (links must work outside a request).
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+
+    # Mail: written as .eml files under instance/outbox/ unless MAIL_SERVER is set.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = _int("MAIL_PORT", 587)
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", True)
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "motcua@bqlkkt.kontum.gov.vn")
+    OUTBOX_DIR = os.environ.get("OUTBOX_DIR", str(instance_path() / "outbox"))
+
+    # Accounts.
+    EMAIL_CONFIRM_MAX_AGE = _int("EMAIL_CONFIRM_MAX_AGE", 3 * 24 * 3600)
+    PASSWORD_RESET_MAX_AGE = _int("PASSWORD_RESET_MAX_AGE", 3600)
+    PASSWORD_MIN_LENGTH = 10
+
+    # Rate limits (memory by default, Redis when REDIS_URL is set).
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 50 per hour")
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = _int("SESSION_LIFETIME", 8 * 3600)
+    MAX_CONTENT_LENGTH = _int("MAX_REQUEST_MB", 110) * 1024 * 1024
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(
+        os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    )
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    PASSWORD_HASH_FAST = True  # cheap argon2 parameters keep the suite fast
+    SERVER_NAME = "localhost"
+    PUBLIC_URL = "http://localhost"
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def check(cls) -> None:
+        missing = [
+            name
+            for name in ("SECRET_KEY", "DATABASE_URL")
+            if not os.environ.get(name)
+        ]
+        if missing:
+            raise RuntimeError(
+                "Production needs these environment variables: " + ", ".join(missing)
+            )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

@@ -1,0 +1,186 @@
+"""Forms for registration, login, password reset and the profile."""
+from __future__ import annotations
+
+import re
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import Email, EqualTo, DataRequired, Length, ValidationError
+
+from forms.common import LANGUAGE_CHOICES, clean_text, country_choices
+from portal.accounts.queries import email_taken, enterprise_code_taken
+from portal.accounts.security import is_common_password
+
+# Mã số doanh nghiệp: 10 digits; a dependent unit adds "-" and 3 digits.
+ENTERPRISE_CODE = re.compile(r"^\d{10}(-\d{3})?$")
+PHONE = re.compile(r"^\+?[0-9 .()-]{8,20}$")
+
+STRIP = [clean_text]
+
+
+def check_password_policy(form, field):
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(field.data or "") < minimum:
+        raise ValidationError(_l("The password must have at least %(n)d characters.", n=minimum))
+    if is_common_password(field.data):
+        raise ValidationError(
+            _l("This password is among the most common ones and easy to guess. Please choose another.")
+        )
+
+
+def check_phone(form, field):
+    if field.data and not PHONE.match(field.data):
+        raise ValidationError(_l("Please enter a phone number of 8 to 20 digits."))
+
+
+def _email_field(label=_l("Email")):
+    return EmailField(
+        label,
+        filters=STRIP,
+        validators=[
+            DataRequired(message=_l("Please enter your email address.")),
+            Email(message=_l("This is not a valid email address."), check_deliverability=False),
+            Length(max=254),
+        ],
+    )
+
+
+def _new_password_field(label=_l("Password")):
+    return PasswordField(
+        label,
+        validators=[DataRequired(message=_l("Please choose a password.")), check_password_policy],
+        description=_l("At least 10 characters; avoid common passwords."),
+    )
+
+
+def _confirm_field():
+    return PasswordField(
+        _l("Confirm password"),
+        validators=[
+            DataRequired(message=_l("Please type the password again.")),
+            EqualTo("password", message=_l("The two passwords do not match.")),
+        ],
+    )
+
+
+def _phone_field():
+    return StringField(
+        _l("Phone"),
+        filters=STRIP,
+        validators=[
+            DataRequired(message=_l("Please enter a phone number.")),
+            Length(max=20),
+            check_phone,
+        ],
+        description=_l("For example 0260 3 123 456 or +84 260 3123 456."),
+    )
+
+
+class RegistrationForm(FlaskForm):
+    full_name = StringField(
+        _l("Full name"),
+        filters=STRIP,
+        validators=[DataRequired(message=_l("Please enter your full name.")), Length(max=200)],
+    )
+    email = _email_field()
+    phone = _phone_field()
+    password = _new_password_field()
+    confirm = _confirm_field()
+    enterprise_name = StringField(
+        _l("Enterprise name"),
+        filters=STRIP,
+        validators=[DataRequired(message=_l("Please enter the enterprise's name.")), Length(max=255)],
+    )
+    enterprise_code = StringField(
+        _l("Enterprise code"),
+        filters=STRIP,
+        validators=[Length(max=20)],
+        description=_l(
+            "The 10-digit code on the enterprise registration certificate "
+            "(a branch adds -001 ...). A foreign investor without an enterprise in Viet Nam yet may leave it empty."
+        ),
+    )
+    address = StringField(
+        _l("Head office address"),
+        filters=STRIP,
+        validators=[DataRequired(message=_l("Please enter the enterprise's address.")), Length(max=255)],
+    )
+    legal_representative = StringField(
+        _l("Legal representative"),
+        filters=STRIP,
+        validators=[DataRequired(message=_l("Please enter the legal representative.")), Length(max=200)],
+    )
+    country = SelectField(_l("Investor's country"), default="VN")
+    language = SelectField(_l("Language for emails"), choices=LANGUAGE_CHOICES, default="vi")
+    submit = SubmitField(_l("Register"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = country_choices()
+
+    def validate_email(self, field):
+        if email_taken(field.data):
+            raise ValidationError(
+                _l("An account with this email already exists. Log in, or reset the password if you forgot it.")
+            )
+
+    def validate_enterprise_code(self, field):
+        code = field.data or ""
+        if not code:
+            if self.country.data == "VN":
+                raise ValidationError(_l("Please enter the enterprise code."))
+            return
+        if not ENTERPRISE_CODE.match(code):
+            raise ValidationError(
+                _l("An enterprise code has 10 digits, for example 6100123456 (a branch: 6100123456-001).")
+            )
+        if enterprise_code_taken(code):
+            raise ValidationError(
+                _l("This enterprise is already registered. Ask its representative on the portal to add you.")
+            )
+
+
+class LoginForm(FlaskForm):
+    email = _email_field()
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(message=_l("Please enter your password."))]
+    )
+    submit = SubmitField(_l("Log in"))
+
+
+class EmailOnlyForm(FlaskForm):
+    email = _email_field()
+    submit = SubmitField(_l("Send the link"))
+
+
+class ConfirmForm(FlaskForm):
+    submit = SubmitField(_l("Confirm my email"))
+
+
+class ResetPasswordForm(FlaskForm):
+    password = _new_password_field(_l("New password"))
+    confirm = _confirm_field()
+    submit = SubmitField(_l("Set the new password"))
+
+
+class ProfileForm(FlaskForm):
+    full_name = StringField(
+        _l("Full name"),
+        filters=STRIP,
+        validators=[DataRequired(message=_l("Please enter your full name.")), Length(max=200)],
+    )
+    phone = _phone_field()
+    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+    submit = SubmitField(_l("Save"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(message=_l("Please enter your current password."))],
+    )
+    password = _new_password_field(_l("New password"))
+    confirm = _confirm_field()
+    submit = SubmitField(_l("Change password"))

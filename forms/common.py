@@ -1,0 +1,47 @@
+"""Form helpers shared by the domains."""
+from __future__ import annotations
+
+import unicodedata
+
+from babel import Locale
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
+
+LANGUAGE_CHOICES = [("vi", "Tiếng Việt"), ("en", "English")]
+
+_NOT_COUNTRIES = {"EU", "EZ", "UN", "ZZ", "QO", "XA", "XB", "XK"}
+
+
+def clean_text(value):
+    """Trim, normalise to NFC (Vietnamese typed in decomposed form) and drop control characters."""
+    if not isinstance(value, str):
+        return value
+    value = unicodedata.normalize("NFC", value)
+    value = "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    return value.strip()
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Countries by ISO code, named in the reader's language, Viet Nam first."""
+    locale = get_locale() or Locale("vi")
+    names = {
+        code: name
+        for code, name in locale.territories.items()
+        if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
+    }
+    first = [("VN", names.pop("VN", "Việt Nam"))]
+    return first + sorted(names.items(), key=lambda item: _sort_key(item[1]))
+
+
+def _sort_key(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+class LanguageForm(FlaskForm):
+    """The language switch in the header (a POST, since it changes the session)."""
+
+    lang = HiddenField(_l("Language"))
+    next = HiddenField()

@@ -1,0 +1,120 @@
+"""The investor one-stop-shop portal of an Economic Zone Management Board."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask, g, has_request_context
+
+from config import CONFIGS, ROOT, ProductionConfig, instance_path
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    config_name = config_name or os.environ.get("PORTAL_ENV", "development")
+    config = CONFIGS[config_name]
+    if config is ProductionConfig:
+        ProductionConfig.check()
+
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path()),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object(config)
+    app.config.update(overrides)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    _register_hooks(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from portal.accounts.models import User
+    from portal.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+    from portal.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    mail.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "warning"
+
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Please log in to continue.")
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.is_active else None
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.accounts.views import bp as accounts_bp
+    from portal.catalogue.views import bp as catalogue_bp
+    from portal.public.views import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(catalogue_bp)
+    app.register_blueprint(accounts_bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from portal.accounts.cli import demo_cli, users_cli
+    from portal.catalogue.cli import catalogue_cli
+
+    app.cli.add_command(catalogue_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)
+
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def _register_hooks(app: Flask) -> None:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from forms.common import LanguageForm
+    from portal.catalogue.queries import organisation
+    from portal.errors import register_error_handlers
+    from portal.i18n import current_language
+    from portal.services.unit_of_work import finish_request
+
+    register_error_handlers(app)
+    app.after_request(finish_request)
+
+    @app.after_request
+    def security_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response
+
+    @app.context_processor
+    def layout_context():
+        if "organisation" not in g:
+            try:
+                g.organisation = organisation()
+            except SQLAlchemyError:  # the error page must render even when the database cannot
+                g.organisation = None
+        return {
+            "org": g.organisation,
+            "lang": current_language(),
+            "language_form": LanguageForm() if has_request_context() else None,
+        }

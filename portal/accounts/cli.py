@@ -1,0 +1,73 @@
+"""Operator commands: `flask users create` and `flask demo load`."""
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from portal.accounts import operations as ops
+from portal.accounts.models import Enterprise, EnterpriseMember, Role, User
+from portal.accounts.queries import user_by_email
+from portal.accounts.security import hash_password
+from portal.db import utcnow
+from portal.extensions import db
+from portal.services.unit_of_work import commit
+
+users_cli = AppGroup("users", help="Officer and administrator accounts.")
+demo_cli = AppGroup("demo", help="Demo data (never loaded unless asked).")
+
+STAFF_ROLES = [r.value for r in Role if r is not Role.INVESTOR]
+
+
+@users_cli.command("create")
+@click.option("--role", required=True, type=click.Choice(STAFF_ROLES), help="The officer's role.")
+@click.option("--unit", "unit_code", help="Code of the unit (units in data/catalogue.yaml).")
+@click.option("--email", required=True)
+@click.option("--name", "full_name", required=True, help="Full name as shown on slips.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="Asked for when not given.")
+def create_user(role: str, unit_code: str | None, email: str, full_name: str, password: str) -> None:
+    """Create an officer or administrator account (they cannot self-register)."""
+    from portal.accounts.security import is_common_password
+
+    if len(password) < 10 or is_common_password(password):
+        raise click.ClickException("the password needs 10 characters or more and must not be a common one")
+    try:
+        user = ops.create_staff_user(email=email, password=password, full_name=full_name,
+                                     role=Role(role), unit_code=unit_code)
+    except ops.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    commit()
+    click.echo(f"created {user.role.value} {user.email}" + (f" in {user.unit.code}" if user.unit else ""))
+
+
+DEMO_PASSWORD = "KonTum@Demo2026"
+
+DEMO_STAFF = [
+    ("motcua@example.com", "Nguyễn Thị Tiếp Nhận", Role.DESK_OFFICER, "VP"),
+    ("chuyenvien@example.com", "Trần Văn Chuyên", Role.SPECIALIST, "QLDT"),
+    ("truongphong@example.com", "Lê Thị Trưởng", Role.DEPARTMENT_HEAD, "QLDT"),
+    ("lanhdao@example.com", "Phạm Văn Lãnh", Role.BOARD_LEADER, None),
+    ("admin@example.com", "Quản trị hệ thống", Role.ADMIN, None),
+]
+
+
+@demo_cli.command("load")
+def load_demo() -> None:
+    """Create one demo account per role (password in the README). Safe to repeat."""
+    created = 0
+    for email, name, role, unit in DEMO_STAFF:
+        if user_by_email(email) is None:
+            ops.create_staff_user(email=email, password=DEMO_PASSWORD, full_name=name,
+                                  role=role, unit_code=unit)
+            created += 1
+    if user_by_email("nhadautu@example.com") is None:
+        investor = User(email="nhadautu@example.com", password_hash=hash_password(DEMO_PASSWORD),
+                        full_name="Võ Minh Đầu Tư", phone="0260 3 862 999", role=Role.INVESTOR,
+                        email_confirmed_at=utcnow())
+        enterprise = Enterprise(name="Công ty TNHH Nông sản Sao Mai Kon Tum", enterprise_code="6101234567",
+                                address="Lô C2, KCN Sao Mai, thành phố Kon Tum",
+                                legal_representative="Võ Minh Đầu Tư", country="VN")
+        db.session.add(EnterpriseMember(user=investor, enterprise=enterprise, is_representative=True))
+        created += 1
+    commit()
+    click.echo(f"demo accounts: {created} created; password {DEMO_PASSWORD}")

@@ -1,0 +1,136 @@
+"""Users, roles, enterprises and membership.
+
+Investors register themselves and belong to one or more enterprises; officers and
+administrators are created by an operator (`flask users create`) and belong to a unit.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Optional
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from portal.catalogue.models import Unit
+from portal.db import UTCDateTime, str_enum, utcnow
+from portal.extensions import db
+
+
+def normalise_email(value: str) -> str:
+    """One spelling per mailbox: surrounding spaces dropped, case folded."""
+    return (value or "").strip().lower()
+
+
+class Role(enum.StrEnum):
+    INVESTOR = "investor"
+    DESK_OFFICER = "desk_officer"
+    SPECIALIST = "specialist"
+    DEPARTMENT_HEAD = "department_head"
+    BOARD_LEADER = "board_leader"
+    ADMIN = "admin"
+
+    @property
+    def title(self) -> str:
+        return str(_ROLE_TITLES[self])
+
+    @property
+    def is_officer(self) -> bool:
+        return self in OFFICER_ROLES
+
+    @property
+    def needs_unit(self) -> bool:
+        return self in {Role.DESK_OFFICER, Role.SPECIALIST, Role.DEPARTMENT_HEAD}
+
+
+OFFICER_ROLES = frozenset(
+    {Role.DESK_OFFICER, Role.SPECIALIST, Role.DEPARTMENT_HEAD, Role.BOARD_LEADER}
+)
+
+_ROLE_TITLES = {
+    Role.INVESTOR: _l("Investor"),
+    Role.DESK_OFFICER: _l("One-stop desk officer"),
+    Role.SPECIALIST: _l("Specialist"),
+    Role.DEPARTMENT_HEAD: _l("Department head"),
+    Role.BOARD_LEADER: _l("Board leader"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    full_name: Mapped[str] = mapped_column(sa.String(200))
+    phone: Mapped[str] = mapped_column(sa.String(30), default="")
+    role: Mapped[Role] = mapped_column(str_enum(Role), default=Role.INVESTOR)
+    unit_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    language: Mapped[str] = mapped_column(sa.String(5), default="vi")
+    is_active: Mapped[bool] = mapped_column(default=True)
+    email_confirmed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+    unit: Mapped[Optional[Unit]] = relationship()
+    memberships: Mapped[list["EnterpriseMember"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    @validates("email")
+    def _normalise_email(self, key, value):
+        return normalise_email(value)
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+    @property
+    def is_officer(self) -> bool:
+        return self.role.is_officer
+
+    @property
+    def enterprises(self) -> list["Enterprise"]:
+        return [m.enterprise for m in self.memberships]
+
+
+class Enterprise(db.Model):
+    __tablename__ = "enterprises"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(255))
+    # Mã số doanh nghiệp; a foreign investor without a Vietnamese enterprise has none yet.
+    enterprise_code: Mapped[Optional[str]] = mapped_column(sa.String(20), unique=True)
+    address: Mapped[str] = mapped_column(sa.String(255))
+    legal_representative: Mapped[str] = mapped_column(sa.String(200))
+    country: Mapped[str] = mapped_column(sa.String(2), default="VN")  # ISO 3166-1 alpha-2
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    members: Mapped[list["EnterpriseMember"]] = relationship(
+        back_populates="enterprise", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_foreign(self) -> bool:
+        return self.country != "VN"
+
+
+class EnterpriseMember(db.Model):
+    """A user acting for an enterprise; the registering user is its representative."""
+
+    __tablename__ = "enterprise_members"
+    __table_args__ = (sa.UniqueConstraint("enterprise_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    is_representative: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    enterprise: Mapped[Enterprise] = relationship(back_populates="members")
+    user: Mapped[User] = relationship(back_populates="memberships")

@@ -1,0 +1,193 @@
+"""Every change to accounts: registration, confirmation, login, reset, profile.
+
+Operations take plain data, flush (never commit) and queue their e-mails to be sent
+once the request's unit of work has committed.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from flask import current_app
+
+from portal.accounts import notifications
+from portal.accounts.models import Enterprise, EnterpriseMember, Role, User, normalise_email
+from portal.accounts.queries import user_by_email
+from portal.accounts.security import (
+    TokenError,
+    dummy_verify,
+    hash_password,
+    make_token,
+    needs_rehash,
+    password_fingerprint,
+    read_token,
+    verify_password,
+)
+from portal.catalogue.models import Unit
+from portal.db import utcnow
+from portal.extensions import db
+
+
+class AccountError(Exception):
+    """A refused account action; `str(exc)` is a message for the user."""
+
+
+def register_investor(
+    *,
+    email: str,
+    password: str,
+    full_name: str,
+    phone: str,
+    language: str,
+    enterprise_name: str,
+    enterprise_code: Optional[str],
+    address: str,
+    legal_representative: str,
+    country: str,
+) -> User:
+    """Create an investor, the enterprise they represent, and mail a confirmation link."""
+    user = User(
+        email=email,
+        password_hash=hash_password(password),
+        full_name=full_name.strip(),
+        phone=phone.strip(),
+        role=Role.INVESTOR,
+        language=language,
+    )
+    enterprise = Enterprise(
+        name=enterprise_name.strip(),
+        enterprise_code=(enterprise_code or "").strip() or None,
+        address=address.strip(),
+        legal_representative=legal_representative.strip(),
+        country=country,
+    )
+    db.session.add_all([user, enterprise])
+    db.session.add(EnterpriseMember(user=user, enterprise=enterprise, is_representative=True))
+    db.session.flush()
+    send_confirmation(user)
+    return user
+
+
+def send_confirmation(user: User) -> None:
+    token = make_token("confirm", {"u": user.id, "e": user.email})
+    notifications.confirmation(user, token)
+
+
+def resend_confirmation(email: str) -> None:
+    """Mail a new link if the account exists and is unconfirmed; say nothing otherwise."""
+    user = user_by_email(email)
+    if user is not None and user.is_active and not user.is_confirmed:
+        send_confirmation(user)
+
+
+def confirm_email(token: str) -> User:
+    """Mark the address in the link as confirmed (confirming twice is harmless)."""
+    try:
+        data = read_token("confirm", token, current_app.config["EMAIL_CONFIRM_MAX_AGE"])
+    except TokenError as exc:
+        raise AccountError("expired" if exc.expired else "invalid") from exc
+    user = db.session.get(User, data.get("u"))
+    if user is None or user.email != data.get("e") or not user.is_active:
+        raise AccountError("invalid")
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> Optional[User]:
+    """The active user with these credentials, or None; rehashes outdated hashes."""
+    user = user_by_email(email)
+    if user is None:
+        dummy_verify(password)
+        return None
+    if not verify_password(user.password_hash, password) or not user.is_active:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def record_login(user: User) -> None:
+    user.last_login_at = utcnow()
+    db.session.flush()
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link if the account exists; the answer to the user is the same either way."""
+    user = user_by_email(email)
+    if user is None or not user.is_active:
+        return
+    token = make_token("reset", {"u": user.id, "p": password_fingerprint(user.password_hash)})
+    notifications.password_reset(user, token)
+
+
+def user_for_reset_token(token: str) -> User:
+    """The user a reset link belongs to; refuses expired, forged and already used links."""
+    try:
+        data = read_token("reset", token, current_app.config["PASSWORD_RESET_MAX_AGE"])
+    except TokenError as exc:
+        raise AccountError("expired" if exc.expired else "invalid") from exc
+    user = db.session.get(User, data.get("u"))
+    if (
+        user is None
+        or not user.is_active
+        or data.get("p") != password_fingerprint(user.password_hash)
+    ):
+        # A used link no longer matches the new password: it is spent.
+        raise AccountError("used")
+    return user
+
+
+def reset_password(token: str, new_password: str) -> User:
+    """Set a new password from a reset link; the link then stops working."""
+    user = user_for_reset_token(token)
+    user.password_hash = hash_password(new_password)
+    # Receiving the link proves the address, too.
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+    db.session.flush()
+    notifications.password_changed(user)
+    return user
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    if not verify_password(user.password_hash, current_password):
+        raise AccountError("wrong_password")
+    user.password_hash = hash_password(new_password)
+    db.session.flush()
+    notifications.password_changed(user)
+
+
+def update_profile(user: User, *, full_name: str, phone: str, language: str) -> None:
+    user.full_name = full_name.strip()
+    user.phone = phone.strip()
+    user.language = language
+    db.session.flush()
+
+
+def create_staff_user(
+    *, email: str, password: str, full_name: str, role: Role, unit_code: Optional[str]
+) -> User:
+    """Create an officer or administrator (no self-registration for them)."""
+    if role is Role.INVESTOR:
+        raise AccountError("Investors register themselves on the portal.")
+    if user_by_email(email) is not None:
+        raise AccountError(f"A user with the email {normalise_email(email)} already exists.")
+    unit = None
+    if unit_code:
+        unit = db.session.scalar(db.select(Unit).where(Unit.code == unit_code))
+        if unit is None:
+            raise AccountError(f"No unit with the code {unit_code}.")
+    if role.needs_unit and unit is None:
+        raise AccountError(f"The role {role.value} needs a unit (--unit).")
+    user = User(
+        email=email,
+        password_hash=hash_password(password),
+        full_name=full_name.strip(),
+        role=role,
+        unit=unit,
+        email_confirmed_at=utcnow(),
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user

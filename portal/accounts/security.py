@@ -1,0 +1,101 @@
+"""Password hashing and policy, and signed single-purpose links.
+
+Hashes are argon2id (argon2-cffi). The common-password list is the one zxcvbn ships
+(the most frequent passwords from real leaks), not a hand-typed few.
+"""
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+
+def _hasher() -> PasswordHasher:
+    if current_app.config.get("PASSWORD_HASH_FAST"):
+        return _fast_hasher()
+    return _default_hasher()
+
+
+@lru_cache(maxsize=1)
+def _default_hasher() -> PasswordHasher:
+    return PasswordHasher()
+
+
+@lru_cache(maxsize=1)
+def _fast_hasher() -> PasswordHasher:
+    # Test-only parameters: the same algorithm, a fraction of the cost.
+    return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher().verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher().check_needs_rehash(password_hash)
+
+
+# Spend the same time whether or not the account exists (no user enumeration by timing).
+def dummy_verify(password: str) -> None:
+    verify_password(_dummy_hash(), password)
+
+
+@lru_cache(maxsize=2)
+def _dummy_hash_for(fast: bool) -> str:
+    return (_fast_hasher() if fast else _default_hasher()).hash("not-a-real-password")
+
+
+def _dummy_hash() -> str:
+    return _dummy_hash_for(bool(current_app.config.get("PASSWORD_HASH_FAST")))
+
+
+@lru_cache(maxsize=1)
+def _common_passwords() -> frozenset[str]:
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def is_common_password(password: str) -> bool:
+    return password.strip().lower() in _common_passwords()
+
+
+# --- signed links -----------------------------------------------------------
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"portal.{purpose}")
+
+
+def password_fingerprint(password_hash: str) -> str:
+    """Changes whenever the password does, which makes a reset link single-use."""
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+
+
+def make_token(purpose: str, payload: dict) -> str:
+    return _serializer(purpose).dumps(payload)
+
+
+class TokenError(Exception):
+    def __init__(self, expired: bool):
+        super().__init__("expired" if expired else "invalid")
+        self.expired = expired
+
+
+def read_token(purpose: str, token: str, max_age: int) -> dict:
+    try:
+        return _serializer(purpose).loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise TokenError(expired=True) from exc
+    except BadSignature as exc:
+        raise TokenError(expired=False) from exc

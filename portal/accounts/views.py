@@ -1,0 +1,162 @@
+"""Registration, e-mail confirmation, login/logout, password reset and the profile."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from forms.accounts import (
+    ChangePasswordForm,
+    ConfirmForm,
+    EmailOnlyForm,
+    LoginForm,
+    ProfileForm,
+    RegistrationForm,
+    ResetPasswordForm,
+)
+from portal.accounts import operations as ops
+from portal.extensions import limiter
+from portal.i18n import current_language
+from portal.web import redirect_next
+
+bp = Blueprint("accounts", __name__, url_prefix="/account")
+
+TOKEN_MESSAGES = {
+    "expired": lambda: _("This link has expired."),
+    "invalid": lambda: _("This link is not valid."),
+    "used": lambda: _("This link has already been used or is no longer valid."),
+}
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("public.home"))
+    form = RegistrationForm(language=current_language())
+    if form.validate_on_submit():
+        data = {k: v for k, v in form.data.items() if k not in {"confirm", "submit", "csrf_token"}}
+        ops.register_investor(**data)
+        flash(_("Your account has been created. We have sent a confirmation link to %(email)s.",
+                email=form.email.data), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm(token: str):
+    # The link only shows a button: mail scanners that follow links change nothing.
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            ops.confirm_email(token)
+        except ops.AccountError as exc:
+            return _token_refused(str(exc), "accounts.resend_confirmation")
+        flash(_("Your email address is confirmed. You can now log in."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/confirm.html", form=form)
+
+
+@bp.route("/confirm/resend", methods=["GET", "POST"])
+@limiter.limit("5 per hour", methods=["POST"])
+def resend_confirmation():
+    form = EmailOnlyForm()
+    if form.validate_on_submit():
+        ops.resend_confirmation(form.email.data)
+        flash(_("If an unconfirmed account uses this address, a new confirmation link is on its way."), "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/resend.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect_next()
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = ops.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("The email or password is incorrect."))
+        elif not user.is_confirmed:
+            flash(_("Please confirm your email address first. We can send you a new link."), "warning")
+            return redirect(url_for("accounts.resend_confirmation"))
+        else:
+            login_user(user)
+            ops.record_login(user)
+            flash(_("Welcome, %(name)s.", name=user.full_name), "success")
+            return redirect_next()
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("public.home"))
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@limiter.limit("5 per hour", methods=["POST"])
+def forgot():
+    form = EmailOnlyForm()
+    if form.validate_on_submit():
+        ops.request_password_reset(form.email.data)
+        flash(_("If an account uses this address, a link to reset the password is on its way."), "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def reset(token: str):
+    try:
+        ops.user_for_reset_token(token)
+    except ops.AccountError as exc:
+        return _token_refused(str(exc), "accounts.forgot")
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        ops.reset_password(token, form.password.data)
+        flash(_("Your password has been changed. Please log in with the new one."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset.html", form=form)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        ops.update_profile(current_user, full_name=form.full_name.data, phone=form.phone.data,
+                           language=form.language.data)
+        flash(_("Your profile has been saved."), "success")
+        return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form, password_form=ChangePasswordForm())
+
+
+@bp.route("/password", methods=["POST"])
+@login_required
+def change_password():
+    password_form = ChangePasswordForm()
+    if password_form.validate_on_submit():
+        try:
+            ops.change_password(current_user, password_form.current_password.data,
+                                password_form.password.data)
+        except ops.AccountError:
+            password_form.current_password.errors.append(_("The current password is incorrect."))
+        else:
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=ProfileForm(obj=current_user),
+                           password_form=password_form)
+
+
+def _token_refused(reason: str, retry_endpoint: str):
+    message = TOKEN_MESSAGES.get(reason, TOKEN_MESSAGES["invalid"])()
+    return render_template("accounts/link_refused.html", message=message,
+                           retry_url=url_for(retry_endpoint)), 400

@@ -1,0 +1,1 @@
+"""The catalogue: the organisation, its units and zones, and the procedures it offers."""

@@ -1,0 +1,239 @@
+"""Organisation, units, zones, fields, procedures and their required documents.
+
+All of this is data, loaded from data/catalogue.yaml by `flask catalogue load`: a
+successor board changes the file or the rows, never the code.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import date
+from decimal import Decimal
+from typing import Optional
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.db import str_enum
+from portal.extensions import db
+from portal.i18n import Bilingual
+
+
+class Organisation(Bilingual, db.Model):
+    """The Board itself: a single row of settings used in pages, mails and slips."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    name_vi: Mapped[str] = mapped_column(sa.String(255))
+    name_en: Mapped[str] = mapped_column(sa.String(255), default="")
+    short_name_vi: Mapped[str] = mapped_column(sa.String(120), default="")
+    short_name_en: Mapped[str] = mapped_column(sa.String(120), default="")
+    parent_agency_vi: Mapped[str] = mapped_column(sa.String(255), default="")
+    parent_agency_en: Mapped[str] = mapped_column(sa.String(255), default="")
+    # The Board's electronic identifier: the prefix of every dossier code.
+    agency_code: Mapped[str] = mapped_column(sa.String(40))
+    place_name: Mapped[str] = mapped_column(sa.String(80), default="")
+    address_vi: Mapped[str] = mapped_column(sa.String(255), default="")
+    address_en: Mapped[str] = mapped_column(sa.String(255), default="")
+    hotline: Mapped[str] = mapped_column(sa.String(40), default="")
+    email: Mapped[str] = mapped_column(sa.String(255), default="")
+    website: Mapped[str] = mapped_column(sa.String(255), default="")
+    office_hours_vi: Mapped[str] = mapped_column(sa.String(255), default="")
+    office_hours_en: Mapped[str] = mapped_column(sa.String(255), default="")
+    description_vi: Mapped[str] = mapped_column(sa.Text, default="")
+    description_en: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class UnitKind(enum.StrEnum):
+    LEADERSHIP = "leadership"
+    OFFICE = "office"
+    DEPARTMENT = "department"
+    AFFILIATED = "affiliated"
+
+    @property
+    def title(self) -> str:
+        return str(_UNIT_KIND_TITLES[self])
+
+
+_UNIT_KIND_TITLES = {
+    UnitKind.LEADERSHIP: _l("Board leadership"),
+    UnitKind.OFFICE: _l("Office"),
+    UnitKind.DEPARTMENT: _l("Department"),
+    UnitKind.AFFILIATED: _l("Affiliated unit"),
+}
+
+
+class Unit(Bilingual, db.Model):
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    kind: Mapped[UnitKind] = mapped_column(str_enum(UnitKind))
+    name_vi: Mapped[str] = mapped_column(sa.String(255))
+    name_en: Mapped[str] = mapped_column(sa.String(255), default="")
+    description_vi: Mapped[str] = mapped_column(sa.Text, default="")
+    description_en: Mapped[str] = mapped_column(sa.Text, default="")
+    # The unit that hosts the one-stop desk receives every dossier first.
+    is_one_stop_desk: Mapped[bool] = mapped_column(default=False)
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+    procedures: Mapped[list["Procedure"]] = relationship(back_populates="unit")
+
+
+class ZoneKind(enum.StrEnum):
+    INDUSTRIAL_PARK = "industrial_park"
+    BORDER_GATE_ECONOMIC_ZONE = "border_gate_economic_zone"
+
+    @property
+    def title(self) -> str:
+        return str(_ZONE_KIND_TITLES[self])
+
+
+_ZONE_KIND_TITLES = {
+    ZoneKind.INDUSTRIAL_PARK: _l("Industrial park"),
+    ZoneKind.BORDER_GATE_ECONOMIC_ZONE: _l("Border-gate economic zone"),
+}
+
+
+class Zone(Bilingual, db.Model):
+    __tablename__ = "zones"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    kind: Mapped[ZoneKind] = mapped_column(str_enum(ZoneKind))
+    name_vi: Mapped[str] = mapped_column(sa.String(255))
+    name_en: Mapped[str] = mapped_column(sa.String(255), default="")
+    area_ha: Mapped[Optional[Decimal]] = mapped_column(sa.Numeric(12, 2))
+    location_vi: Mapped[str] = mapped_column(sa.String(255), default="")
+    location_en: Mapped[str] = mapped_column(sa.String(255), default="")
+    description_vi: Mapped[str] = mapped_column(sa.Text, default="")
+    description_en: Mapped[str] = mapped_column(sa.Text, default="")
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+
+class Field(Bilingual, db.Model):
+    """A field of procedures (lĩnh vực): investment, construction, labour, ..."""
+
+    __tablename__ = "fields"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    name_vi: Mapped[str] = mapped_column(sa.String(255))
+    name_en: Mapped[str] = mapped_column(sa.String(255), default="")
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+
+class TimeLimitKind(enum.StrEnum):
+    WORKING_DAYS = "working_days"
+    CALENDAR_DAYS = "calendar_days"
+
+
+class OnlineLevel(enum.StrEnum):
+    FULL = "full"  # toàn trình
+    PARTIAL = "partial"  # một phần
+
+    @property
+    def title(self) -> str:
+        return str(_ONLINE_LEVEL_TITLES[self])
+
+
+_ONLINE_LEVEL_TITLES = {
+    OnlineLevel.FULL: _l("Full online service"),
+    OnlineLevel.PARTIAL: _l("Partial online service"),
+}
+
+
+class SupplementClock(enum.StrEnum):
+    """What a supplement request does to the deadline clock."""
+
+    PAUSE = "pause"
+    RESTART = "restart"
+
+    @property
+    def title(self) -> str:
+        return str(_SUPPLEMENT_CLOCK_TITLES[self])
+
+
+_SUPPLEMENT_CLOCK_TITLES = {
+    SupplementClock.PAUSE: _l("The time limit pauses while the investor supplements the dossier"),
+    SupplementClock.RESTART: _l("The time limit starts again when the supplemented dossier is received"),
+}
+
+
+class Procedure(Bilingual, db.Model):
+    __tablename__ = "procedures"
+    __table_args__ = (
+        sa.CheckConstraint("time_limit_days IS NULL OR time_limit_days > 0", name="time_limit_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    national_code: Mapped[str] = mapped_column(sa.String(40), default="")
+    name_vi: Mapped[str] = mapped_column(sa.String(500))
+    name_en: Mapped[str] = mapped_column(sa.String(500), default="")
+    field_id: Mapped[int] = mapped_column(sa.ForeignKey("fields.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    time_limit_days: Mapped[Optional[int]]
+    time_limit_kind: Mapped[TimeLimitKind] = mapped_column(
+        str_enum(TimeLimitKind), default=TimeLimitKind.WORKING_DAYS
+    )
+    time_limit_note_vi: Mapped[str] = mapped_column(sa.Text, default="")
+    time_limit_note_en: Mapped[str] = mapped_column(sa.Text, default="")
+    fee_amount: Mapped[Optional[int]]  # VND; None when the fee is described in words
+    fee_vi: Mapped[str] = mapped_column(sa.Text, default="")
+    fee_en: Mapped[str] = mapped_column(sa.Text, default="")
+    legal_basis_vi: Mapped[str] = mapped_column(sa.Text, default="")
+    legal_basis_en: Mapped[str] = mapped_column(sa.Text, default="")
+    result_vi: Mapped[str] = mapped_column(sa.Text, default="")
+    result_en: Mapped[str] = mapped_column(sa.Text, default="")
+    online_level: Mapped[OnlineLevel] = mapped_column(str_enum(OnlineLevel))
+    supplement_clock: Mapped[SupplementClock] = mapped_column(
+        str_enum(SupplementClock), default=SupplementClock.PAUSE
+    )
+    # Sets (bộ) of the dossier the investor hands in, printed on the receipt.
+    dossier_sets: Mapped[int] = mapped_column(default=1)
+    effective_from: Mapped[Optional[date]]
+    effective_to: Mapped[Optional[date]]
+    is_active: Mapped[bool] = mapped_column(default=True)
+    sort_order: Mapped[int] = mapped_column(default=0)
+    # Lower-case text without diacritics, so "giay phep" finds "Giấy phép".
+    search_text: Mapped[str] = mapped_column(sa.Text, default="")
+
+    field: Mapped[Field] = relationship()
+    unit: Mapped[Unit] = relationship(back_populates="procedures")
+    documents: Mapped[list["RequiredDocument"]] = relationship(
+        back_populates="procedure",
+        order_by="RequiredDocument.position",
+        cascade="all, delete-orphan",
+    )
+
+    def is_in_force(self, on: date) -> bool:
+        if not self.is_active:
+            return False
+        if self.effective_from and on < self.effective_from:
+            return False
+        return not (self.effective_to and on > self.effective_to)
+
+
+class RequiredDocument(Bilingual, db.Model):
+    """One line of a procedure's dossier (thành phần hồ sơ)."""
+
+    __tablename__ = "required_documents"
+    __table_args__ = (sa.UniqueConstraint("procedure_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procedure_id: Mapped[int] = mapped_column(sa.ForeignKey("procedures.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    name_vi: Mapped[str] = mapped_column(sa.Text)
+    name_en: Mapped[str] = mapped_column(sa.Text, default="")
+    note_vi: Mapped[str] = mapped_column(sa.Text, default="")
+    note_en: Mapped[str] = mapped_column(sa.Text, default="")
+    is_mandatory: Mapped[bool] = mapped_column(default=True)
+    originals: Mapped[int] = mapped_column(default=1)
+    copies: Mapped[int] = mapped_column(default=0)
+    # Comma-separated extensions, e.g. "pdf,docx"; empty means the portal's defaults.
+    accepted_types: Mapped[str] = mapped_column(sa.String(120), default="")
+
+    procedure: Mapped[Procedure] = relationship(back_populates="documents")

@@ -1,0 +1,143 @@
+"""Loading the catalogue from its data file, idempotently.
+
+Rows are matched by their `code` (documents by their position in the procedure), so
+loading the same file twice changes nothing and an edited file updates rows in place.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from portal.catalogue.models import (
+    Field,
+    OnlineLevel,
+    Organisation,
+    Procedure,
+    RequiredDocument,
+    SupplementClock,
+    TimeLimitKind,
+    Unit,
+    UnitKind,
+    Zone,
+    ZoneKind,
+)
+from portal.extensions import db
+from portal.text import fold
+
+
+class CatalogueError(Exception):
+    """The data file is not usable; the message says where."""
+
+
+def read_catalogue_file(path: str | Path) -> dict:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = yaml.safe_load(handle)
+    except OSError as exc:
+        raise CatalogueError(f"cannot read {path}: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise CatalogueError(f"{path} is not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise CatalogueError(f"{path} must hold a mapping at the top level")
+    return data
+
+
+def load_catalogue(data: dict) -> Counter:
+    """Create or update every row described by `data`; returns counts of what changed."""
+    stats: Counter = Counter()
+    org = data.get("organisation")
+    if not org:
+        raise CatalogueError("the file has no 'organisation' section")
+    _upsert(Organisation, org["code"], _plain(org), stats)
+
+    units = {
+        item["code"]: _upsert(Unit, item["code"], {**_plain(item), "kind": UnitKind(item["kind"])}, stats)
+        for item in data.get("units", [])
+    }
+    for item in data.get("zones", []):
+        values = {**_plain(item), "kind": ZoneKind(item["kind"])}
+        if values.get("area_ha") is not None:
+            values["area_ha"] = Decimal(str(values["area_ha"]))
+        _upsert(Zone, item["code"], values, stats)
+    fields = {item["code"]: _upsert(Field, item["code"], _plain(item), stats) for item in data.get("fields", [])}
+
+    for order, item in enumerate(data.get("procedures", []), start=1):
+        _load_procedure(item, order, units, fields, stats)
+    db.session.flush()
+    return stats
+
+
+def _load_procedure(item: dict, order: int, units: dict, fields: dict, stats: Counter) -> None:
+    code = item["code"]
+    try:
+        unit, field = units[item["unit"]], fields[item["field"]]
+    except KeyError as exc:
+        raise CatalogueError(f"procedure {code}: unknown unit or field {exc}") from exc
+    values = {
+        k: v for k, v in _plain(item).items() if k not in {"unit", "field", "documents"}
+    }
+    values.update(
+        unit=unit,
+        field=field,
+        sort_order=item.get("sort_order", order),
+        time_limit_kind=TimeLimitKind(item.get("time_limit_kind", "working_days")),
+        online_level=OnlineLevel(item["online_level"]),
+        supplement_clock=SupplementClock(item.get("supplement_clock", "pause")),
+        effective_from=_date(item.get("effective_from")),
+        effective_to=_date(item.get("effective_to")),
+        search_text=fold(" ".join([code, item.get("name_vi", ""), item.get("name_en", "")])),
+    )
+    procedure = _upsert(Procedure, code, values, stats)
+
+    documents = item.get("documents") or []
+    existing = {doc.position: doc for doc in procedure.documents}
+    for position, doc in enumerate(documents, start=1):
+        doc_values = {"position": position, **_plain(doc)}
+        current = existing.pop(position, None)
+        if current is None:
+            procedure.documents.append(RequiredDocument(**doc_values))
+            stats["required_documents created"] += 1
+        elif _assign(current, doc_values):
+            stats["required_documents updated"] += 1
+    for stale in existing.values():
+        procedure.documents.remove(stale)
+        stats["required_documents removed"] += 1
+
+
+def _plain(item: dict) -> dict[str, Any]:
+    return {k: v for k, v in item.items() if not isinstance(v, (list, dict))}
+
+
+def _date(value) -> date | None:
+    if value in (None, ""):
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _assign(obj, values: dict) -> bool:
+    changed = False
+    for key, value in values.items():
+        if not hasattr(type(obj), key):
+            raise CatalogueError(f"{type(obj).__name__} {values.get('code', '')}: unknown key '{key}'")
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
+            changed = True
+    return changed
+
+
+def _upsert(model, code: str, values: dict, stats: Counter):
+    obj = db.session.scalar(db.select(model).where(model.code == code))
+    table = model.__tablename__
+    if obj is None:
+        obj = model(code=code)
+        _assign(obj, values)
+        db.session.add(obj)
+        stats[f"{table} created"] += 1
+    elif _assign(obj, values):
+        stats[f"{table} updated"] += 1
+    return obj

@@ -1,0 +1,81 @@
+"""Declarative base, naming convention and column types shared by every domain."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import sqlite3
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase
+
+# Stable constraint names, so migrations can drop and alter them on every backend.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A timestamp stored in UTC and always returned timezone-aware.
+
+    SQLite keeps no zone, so values come back naive; they are UTC by construction.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use timezone-aware UTC values")
+        value = value.astimezone(timezone.utc)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def str_enum(enum_cls, length: int = 30) -> sa.Enum:
+    """A portable enum column: stored as its value in a VARCHAR with no native type."""
+    return sa.Enum(
+        enum_cls,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+# SQLite: let SQLAlchemy, not the driver, decide when transactions begin (so SAVEPOINTs
+# and rollbacks behave as on PostgreSQL), and enforce foreign keys.
+@event.listens_for(Engine, "connect")
+def _sqlite_connect(dbapi_connection, connection_record):
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.isolation_level = None
+        dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection):
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")

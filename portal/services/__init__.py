@@ -1,0 +1,1 @@
+"""Infrastructure shared by the domains: unit of work, mail, (later) storage, jobs, PDF."""

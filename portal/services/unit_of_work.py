@@ -1,0 +1,50 @@
+"""One commit per request, and side effects only after it succeeds.
+
+Operations flush but never commit. The request (or CLI command) that called them
+commits once at the end; anything queued with `after_commit` (mail, file moves, PDF
+rendering) runs only once that commit has succeeded, and is dropped on rollback, so
+an investor is never emailed about a change that was not saved.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from flask import current_app, g
+
+from portal.extensions import db
+
+
+def _pending() -> list:
+    if "_after_commit" not in g:
+        g._after_commit = []
+    return g._after_commit
+
+
+def after_commit(func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    """Queue `func(*args, **kwargs)` to run after the current unit of work commits."""
+    _pending().append((func, args, kwargs))
+
+
+def commit() -> None:
+    """Commit the session, then run the queued side effects in order."""
+    db.session.commit()
+    pending, g._after_commit = _pending(), []
+    for func, args, kwargs in pending:
+        try:
+            func(*args, **kwargs)
+        except Exception:  # a failed e-mail must not undo a saved change
+            current_app.logger.exception("side effect %s failed after commit", func)
+
+
+def rollback() -> None:
+    db.session.rollback()
+    g._after_commit = []
+
+
+def finish_request(response):
+    """after_request hook: commit successful requests, roll back the others."""
+    if response.status_code < 400:
+        commit()
+    else:
+        rollback()
+    return response

@@ -1,0 +1,40 @@
+"""Small helpers shared by the views of every domain."""
+from __future__ import annotations
+
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import abort, redirect, request, url_for
+from flask_login import current_user
+
+
+def safe_next(default_endpoint: str = "public.home") -> str:
+    """The `next` target if it stays on this site, else a default page."""
+    target = request.values.get("next", "")
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.netloc and not parts.scheme:
+        return target
+    return url_for(default_endpoint)
+
+
+def redirect_next(default_endpoint: str = "public.home"):
+    return redirect(safe_next(default_endpoint))
+
+
+def roles_required(*roles):
+    """Let only users with one of `roles` in; others get 403 (anonymous: the login page)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                from portal.extensions import login_manager
+
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,158 @@
+"""An investor registers, confirms the email, logs in and out; bad input is explained."""
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+
+from portal.accounts.models import Enterprise, User
+from portal.extensions import db as _db
+
+GOOD = {
+    "full_name": "Trần Thị Hồng Nhung",
+    "email": "nhung.tran@example.com",
+    "phone": "0905 123 456",
+    "password": "Rừng-cà-phê-Đăk-Tô-9",
+    "confirm": "Rừng-cà-phê-Đăk-Tô-9",
+    "enterprise_name": "Công ty Cổ phần Chế biến Nông sản Ngọc Hồi",
+    "enterprise_code": "6101987654",
+    "address": "Khu kinh tế cửa khẩu quốc tế Bờ Y, huyện Ngọc Hồi",
+    "legal_representative": "Trần Văn Hùng",
+    "country": "VN",
+    "language": "vi",
+}
+
+
+def link_in(body: str) -> str:
+    return re.search(r"https?://\S+", body).group(0)
+
+
+def path_of(url: str) -> str:
+    return re.sub(r"^https?://[^/]+", "", url)
+
+
+def register(client, **changes):
+    return client.post("/account/register", data={**GOOD, **changes})
+
+
+def test_register_confirm_login_logout(client, db, outbox):
+    response = register(client)
+    assert response.status_code == 302
+    user = db.session.scalar(db.select(User).where(User.email == GOOD["email"]))
+    assert user.role.value == "investor" and not user.is_confirmed
+    assert [e.enterprise_code for e in user.enterprises] == ["6101987654"]
+
+    # Before confirming, the right password is not enough.
+    response = client.post("/account/login", data={"email": GOOD["email"], "password": GOOD["password"]},
+                           follow_redirects=True)
+    assert "Vui lòng xác nhận địa chỉ email trước" in response.text
+
+    [mail] = outbox.to(GOOD["email"])
+    assert mail["Subject"].startswith("Xác nhận địa chỉ email")
+    link = path_of(link_in(outbox.body(mail)))
+    # Opening the link shows a button; a mail scanner fetching it changes nothing.
+    page = client.get(link)
+    assert page.status_code == 200 and "Xác nhận email của tôi" in page.text
+    assert not db.session.get(User, user.id).is_confirmed
+    response = client.post(link, follow_redirects=True)
+    assert "Địa chỉ email đã được xác nhận" in response.text
+    assert db.session.get(User, user.id).is_confirmed
+
+    response = client.post("/account/login", data={"email": "  NHUNG.Tran@Example.com ", "password": GOOD["password"]},
+                           follow_redirects=True)
+    assert "Xin chào Trần Thị Hồng Nhung" in response.text
+    assert "Đăng xuất" in response.text
+
+    response = client.post("/account/logout", follow_redirects=True)
+    assert "Bạn đã đăng xuất" in response.text
+    assert client.get("/account/profile").status_code == 302
+
+
+def errors_of(response) -> str:
+    return unescape(response.text)
+
+
+@pytest.mark.parametrize("email", ["NHUNG.TRAN@example.com", "  nhung.tran@example.com  ", "Nhung.Tran@EXAMPLE.COM"])
+def test_email_already_used_in_another_spelling(client, db, email):
+    assert register(client).status_code == 302
+    response = register(client, email=email, enterprise_code="6101987655")
+    assert response.status_code == 200
+    assert "Email này đã được dùng cho một tài khoản" in errors_of(response)
+    assert _db.session.scalar(_db.select(_db.func.count()).select_from(User).where(User.email == GOOD["email"])) == 1
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"enterprise_code": "61-0198"}, "Mã số doanh nghiệp gồm 10 chữ số"),
+        ({"enterprise_code": "61019876541"}, "Mã số doanh nghiệp gồm 10 chữ số"),
+        ({"enterprise_code": ""}, "Vui lòng nhập mã số doanh nghiệp."),
+        ({"password": "Ngắn-9", "confirm": "Ngắn-9"}, "Mật khẩu phải có ít nhất 10 ký tự."),
+        ({"password": "password123", "confirm": "password123"}, "nằm trong số các mật khẩu phổ biến nhất"),
+        ({"password": "qwertyuiop", "confirm": "qwertyuiop"}, "nằm trong số các mật khẩu phổ biến nhất"),
+        ({"confirm": "Rừng-cà-phê-Đăk-Tô-8"}, "Hai mật khẩu không khớp nhau."),
+        ({"email": "nhung.tran@"}, "Địa chỉ email không hợp lệ."),
+        ({"phone": "abc"}, "Vui lòng nhập số điện thoại từ 8 đến 20 chữ số."),
+        ({"full_name": "   "}, "Vui lòng nhập họ và tên."),
+    ],
+)
+def test_bad_registration_is_explained_and_keeps_what_was_typed(client, db, changes, message):
+    response = register(client, **changes)
+    text = errors_of(response)
+    assert response.status_code == 200
+    assert message in text
+    assert "Vui lòng sửa các mục sau" in text  # the error summary at the top
+    for name in ("full_name", "enterprise_name", "address", "legal_representative"):
+        if name not in changes:
+            assert f'value="{GOOD[name]}"' in text
+    assert _db.session.scalar(_db.select(_db.func.count()).select_from(User)) == 0
+    assert _db.session.scalar(_db.select(_db.func.count()).select_from(Enterprise)) == 0
+
+
+def test_foreign_investor_without_vietnamese_enterprise(client, db):
+    response = register(client, country="JP", enterprise_code="", email="tanaka@example.jp")
+    assert response.status_code == 302
+    user = db.session.scalar(db.select(User).where(User.email == "tanaka@example.jp"))
+    assert user.enterprises[0].is_foreign and user.enterprises[0].enterprise_code is None
+
+
+def test_enterprise_already_registered(client, db):
+    assert register(client).status_code == 302
+    response = register(client, email="other@example.com")
+    assert "Doanh nghiệp này đã được đăng ký" in errors_of(response)
+
+
+def test_field_errors_are_linked_for_screen_readers(client, db):
+    text = errors_of(register(client, enterprise_code="123"))
+    assert 'id="enterprise_code-error"' in text
+    assert re.search(r'aria-describedby="enterprise_code-help enterprise_code-error"', text)
+    assert 'aria-invalid="true"' in text
+
+
+def test_confirmation_link_forged_or_expired(client, db, outbox, app):
+    import time_machine
+
+    register(client)
+    link = path_of(link_in(outbox.body(outbox.to(GOOD["email"])[0])))
+    response = client.post(link[:-3] + "xyz")
+    assert response.status_code == 400 and "Đường dẫn này không hợp lệ" in response.text
+    with time_machine.travel("2100-01-01"):
+        response = client.post(link)
+    assert response.status_code == 400 and "Đường dẫn này đã hết hạn" in response.text
+    assert "/account/confirm/resend" in response.text
+
+
+def test_resend_confirmation(client, db, outbox):
+    register(client)
+    client.post("/account/confirm/resend", data={"email": GOOD["email"].upper()})
+    assert len(outbox.to(GOOD["email"])) == 2
+    # Same answer for an unknown address, and no mail.
+    response = client.post("/account/confirm/resend", data={"email": "nobody@example.com"}, follow_redirects=True)
+    assert "Nếu có tài khoản chưa xác nhận dùng địa chỉ này" in response.text
+
+
+def test_officers_cannot_self_register(client, db):
+    register(client, role="admin", unit="VP")
+    user = db.session.scalar(db.select(User).where(User.email == GOOD["email"]))
+    assert user.role.value == "investor" and user.unit is None

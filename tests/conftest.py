@@ -1,0 +1,152 @@
+"""Fixtures: a migrated database per test session, rolled back after every test.
+
+The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set.
+The schema is built by the real Alembic migrations and the real catalogue file is
+loaded once; each test then runs inside a transaction that is rolled back.
+"""
+from __future__ import annotations
+
+import email
+import os
+from email import policy
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from config import normalise_database_url
+
+
+class FreshContextClient(FlaskClient):
+    """Each request gets its own application context (and `g`), as in production,
+    even though the test itself runs inside one."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+class TestSession(scoped_session):
+    """One session for the whole test, shared by the test and its requests.
+
+    At the end of a request Flask-SQLAlchemy removes the session; here that only
+    rolls back what the request did not commit (and expires everything, so the next
+    request reads the database again), and the test's own objects stay usable.
+    """
+
+    def remove(self):
+        if self.registry.has():
+            self.registry().rollback()
+
+    def close_for_real(self):
+        super().remove()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return normalise_database_url(url)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def reset_database(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
+            conn.exec_driver_sql("CREATE SCHEMA public")
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    os.environ["INSTANCE_PATH"] = str(instance)  # nothing is written inside the code tree
+    from flask_migrate import upgrade
+
+    from portal import create_app
+    from portal.catalogue.operations import load_catalogue, read_catalogue_file
+    from portal.services.unit_of_work import commit
+
+    reset_database(database_url)
+    app = create_app(
+        "testing", SQLALCHEMY_DATABASE_URI=database_url, OUTBOX_DIR=str(instance / "outbox")
+    )
+    app.test_client_class = FreshContextClient
+    with app.app_context():
+        upgrade()
+        load_catalogue(read_catalogue_file(app.config["CATALOGUE_FILE"]))
+        commit()
+    return app
+
+
+@pytest.fixture
+def db(app):
+    """The database, with everything the test writes rolled back afterwards."""
+    from portal.extensions import db as _db
+
+    with app.app_context():
+        connection = _db.engine.connect()
+        transaction = connection.begin()
+        original = _db.session
+        _db.session = TestSession(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        )
+        try:
+            yield _db
+        finally:
+            _db.session.close_for_real()
+            _db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def outbox(app):
+    """The mail written by the portal during the test, parsed."""
+    folder = Path(app.config["OUTBOX_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.eml"):
+        old.unlink()
+    return Outbox(folder)
+
+
+class Outbox:
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    @property
+    def messages(self) -> list[email.message.EmailMessage]:
+        files = sorted(self.folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)
+        return [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in files]
+
+    def to(self, address: str) -> list[email.message.EmailMessage]:
+        return [m for m in self.messages if address in m["To"]]
+
+    @staticmethod
+    def body(message) -> str:
+        return message.get_body(preferencelist=("plain",)).get_content()
+
+
+@pytest.fixture
+def login_as(client, db):
+    """Log the test client in as a new user of `role` (an investor has an enterprise)."""
+    from portal.accounts.models import Role
+    from tests.factories import UserFactory
+
+    def _login(role: str | Role = "investor", **kwargs):
+        user = UserFactory(role=Role(role), **kwargs)
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        return user
+
+    return _login
