@@ -52,7 +52,7 @@ db: install
 i18n: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		--project=portal -o portal/translations/messages.pot .
-	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-location --width 100
+	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching --width 100
 
 bench: install-dev
 	@for f in bench/*.py; do [ -e "$$f" ] && $(BIN)/python "$$f"; done; true

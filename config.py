@@ -52,6 +52,17 @@ class Config:
     # Where the catalogue and organisation data come from (see data/catalogue.yaml).
     CATALOGUE_FILE = os.environ.get("CATALOGUE_FILE", str(ROOT / "data" / "catalogue.yaml"))
 
+    # Files: uploads and rendered slips (local disk under instance/ by default).
+    STORAGE_DIR = os.environ.get("STORAGE_DIR", str(instance_path() / "storage"))
+    MAX_FILE_MB = _int("MAX_FILE_MB", 20)
+    MAX_DOSSIER_MB = _int("MAX_DOSSIER_MB", 100)
+    ALLOWED_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png")
+
+    # Office hours of the one-stop desk: receptions outside them count from the next opening.
+    OFFICE_OPENS = os.environ.get("OFFICE_OPENS", "07:00")
+    OFFICE_CLOSES = os.environ.get("OFFICE_CLOSES", "17:00")
+    TRACKING_RATE_LIMIT = os.environ.get("TRACKING_RATE_LIMIT", "30 per minute; 300 per hour")
+
     # Public address used in emails (links must work outside a request).
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
 

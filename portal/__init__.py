@@ -32,6 +32,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    import portal.models  # noqa: F401  (every table, for Alembic and relationships)
     from portal.accounts.models import User
     from portal.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
     from portal.i18n import select_locale
@@ -59,18 +60,24 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts_bp
     from portal.catalogue.views import bp as catalogue_bp
+    from portal.dossiers.views import bp as dossiers_bp
+    from portal.projects.views import bp as projects_bp
     from portal.public.views import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(projects_bp)
+    app.register_blueprint(dossiers_bp)
 
 
 def _register_cli(app: Flask) -> None:
     from portal.accounts.cli import demo_cli, users_cli
     from portal.catalogue.cli import catalogue_cli
+    from portal.dossiers.cli import dossiers_cli
 
     app.cli.add_command(catalogue_cli)
+    app.cli.add_command(dossiers_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
 
@@ -97,6 +104,12 @@ def _register_hooks(app: Flask) -> None:
 
     register_error_handlers(app)
     app.after_request(finish_request)
+
+    from portal.dossiers.models import ReturnMethod
+    from portal.services.pdf import qr_data_uri
+
+    app.add_template_filter(qr_data_uri, "qr_data_uri")
+    app.add_template_global(lambda value: ReturnMethod(value).title, "return_method_title")
 
     @app.after_request
     def security_headers(response):

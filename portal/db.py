@@ -67,15 +67,28 @@ def str_enum(enum_cls, length: int = 30) -> sa.Enum:
 
 
 # SQLite: let SQLAlchemy, not the driver, decide when transactions begin (so SAVEPOINTs
-# and rollbacks behave as on PostgreSQL), and enforce foreign keys.
+# and rollbacks behave as on PostgreSQL), enforce foreign keys, let readers run beside
+# the writer (WAL), and make writers queue instead of failing: a request that may
+# write takes the write lock when it begins (BEGIN IMMEDIATE) and waits for it.
 @event.listens_for(Engine, "connect")
 def _sqlite_connect(dbapi_connection, connection_record):
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.isolation_level = None
         dbapi_connection.execute("PRAGMA foreign_keys=ON")
+        dbapi_connection.execute("PRAGMA busy_timeout=30000")
+        if dbapi_connection.execute("PRAGMA journal_mode").fetchone()[0] not in ("memory", "wal"):
+            dbapi_connection.execute("PRAGMA journal_mode=WAL")
+
+
+def _may_write() -> bool:
+    from flask import has_request_context, request
+
+    if has_request_context():
+        return request.method not in ("GET", "HEAD", "OPTIONS")
+    return True  # commands and jobs
 
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection):
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")

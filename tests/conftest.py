@@ -73,7 +73,8 @@ def app(database_url, tmp_path_factory):
 
     reset_database(database_url)
     app = create_app(
-        "testing", SQLALCHEMY_DATABASE_URI=database_url, OUTBOX_DIR=str(instance / "outbox")
+        "testing", SQLALCHEMY_DATABASE_URI=database_url, OUTBOX_DIR=str(instance / "outbox"),
+        STORAGE_DIR=str(instance / "storage"),
     )
     app.test_client_class = FreshContextClient
     with app.app_context():

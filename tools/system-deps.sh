@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the system libraries the portal needs, when they are missing and we may:
-# pango and harfbuzz-subset for WeasyPrint's PDFs, and (for `make test`) Debian's
+# pango and harfbuzz-subset for WeasyPrint's PDFs, libmagic to check uploads, and (for `make test`) Debian's
 # Chromium for the browser tests. Prints what to install by hand otherwise.
 set -u
 want_browser=${1:-}
@@ -10,6 +10,7 @@ have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
 have_lib 'libpango-1.0.so.0' || missing+=(libpango-1.0-0)
 have_lib 'libpangoft2-1.0.so.0' || missing+=(libpangoft2-1.0-0)
 have_lib 'libharfbuzz-subset.so.0' || missing+=(libharfbuzz-subset0)
+have_lib 'libmagic.so.1' || missing+=(libmagic1)
 if [ "$want_browser" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then
   missing+=(chromium)
 fi

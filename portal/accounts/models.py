@@ -96,6 +96,10 @@ class User(UserMixin, db.Model):
     def enterprises(self) -> list["Enterprise"]:
         return [m.enterprise for m in self.memberships]
 
+    @property
+    def enterprise_ids(self) -> set[int]:
+        return {m.enterprise_id for m in self.memberships}
+
 
 class Enterprise(db.Model):
     __tablename__ = "enterprises"

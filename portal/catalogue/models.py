@@ -192,6 +192,11 @@ class Procedure(Bilingual, db.Model):
     supplement_clock: Mapped[SupplementClock] = mapped_column(
         str_enum(SupplementClock), default=SupplementClock.PAUSE
     )
+    # A procedure for a new project creates the project together with the dossier.
+    creates_project: Mapped[bool] = mapped_column(default=False)
+    # The procedure's own fields, filled in by the investor:
+    # [{"key", "label_vi", "label_en", "type": text|textarea|number|date, "required"}].
+    form_fields: Mapped[list] = mapped_column(sa.JSON, default=list)
     # Sets (bộ) of the dossier the investor hands in, printed on the receipt.
     dossier_sets: Mapped[int] = mapped_column(default=1)
     effective_from: Mapped[Optional[date]]
@@ -208,6 +213,11 @@ class Procedure(Bilingual, db.Model):
         order_by="RequiredDocument.position",
         cascade="all, delete-orphan",
     )
+
+    def field_label(self, spec: dict) -> str:
+        from portal.i18n import current_language
+
+        return spec.get(f"label_{current_language()}") or spec.get("label_vi", spec["key"])
 
     def is_in_force(self, on: date) -> bool:
         if not self.is_active:

@@ -90,6 +90,7 @@ def _load_procedure(item: dict, order: int, units: dict, fields: dict, stats: Co
         supplement_clock=SupplementClock(item.get("supplement_clock", "pause")),
         effective_from=_date(item.get("effective_from")),
         effective_to=_date(item.get("effective_to")),
+        form_fields=_form_fields(code, item.get("form_fields") or []),
         search_text=fold(" ".join([code, item.get("name_vi", ""), item.get("name_en", "")])),
     )
     procedure = _upsert(Procedure, code, values, stats)
@@ -107,6 +108,16 @@ def _load_procedure(item: dict, order: int, units: dict, fields: dict, stats: Co
     for stale in existing.values():
         procedure.documents.remove(stale)
         stats["required_documents removed"] += 1
+
+
+FIELD_TYPES = {"text", "textarea", "number", "date"}
+
+
+def _form_fields(code: str, specs: list) -> list[dict]:
+    for spec in specs:
+        if not spec.get("key") or spec.get("type", "text") not in FIELD_TYPES:
+            raise CatalogueError(f"procedure {code}: a form field needs a key and a type in {sorted(FIELD_TYPES)}")
+    return [{"type": "text", "required": False, **spec} for spec in specs]
 
 
 def _plain(item: dict) -> dict[str, Any]:

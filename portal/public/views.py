@@ -1,12 +1,15 @@
-"""The Board's home page and the language switch."""
+"""The Board's home page, the language switch and public tracking of a dossier."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, session
+from flask import Blueprint, current_app, render_template, request, session
 from flask_login import current_user
 
 from forms.common import LanguageForm
+from forms.dossiers import TrackingForm
 from portal.accounts import operations as account_ops
 from portal.catalogue import queries
+from portal.dossiers import queries as dossier_queries
+from portal.extensions import limiter
 from portal.web import redirect_next
 
 bp = Blueprint("public", __name__)
@@ -34,3 +37,19 @@ def set_language():
                 language=form.lang.data,
             )
     return redirect_next()
+
+
+def _tracking_limit() -> str:
+    return current_app.config["TRACKING_RATE_LIMIT"]
+
+
+@bp.get("/tracking")
+@limiter.limit(_tracking_limit)
+def tracking():
+    """Public tracking by code and lookup key; a wrong code or key gets the same answer."""
+    form = TrackingForm(formdata=request.args if request.args else None)
+    dossier, searched = None, bool(request.args)
+    if searched and form.validate():
+        dossier = dossier_queries.tracked_dossier(form.code.data, form.key.data)
+    status = 404 if searched and dossier is None and not form.errors else 200
+    return render_template("public/tracking.html", form=form, dossier=dossier, searched=searched), status

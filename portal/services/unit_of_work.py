@@ -20,14 +20,30 @@ def _pending() -> list:
     return g._after_commit
 
 
+def _undo() -> list:
+    if "_on_rollback" not in g:
+        g._on_rollback = []
+    return g._on_rollback
+
+
 def after_commit(func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
     """Queue `func(*args, **kwargs)` to run after the current unit of work commits."""
     _pending().append((func, args, kwargs))
 
 
+def on_rollback(func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    """Queue an undo (e.g. delete a file just written) for when the unit of work fails."""
+    _undo().append((func, args, kwargs))
+
+
 def commit() -> None:
     """Commit the session, then run the queued side effects in order."""
-    db.session.commit()
+    try:
+        db.session.commit()
+    except Exception:
+        rollback()
+        raise
+    g._on_rollback = []
     pending, g._after_commit = _pending(), []
     for func, args, kwargs in pending:
         try:
@@ -39,6 +55,12 @@ def commit() -> None:
 def rollback() -> None:
     db.session.rollback()
     g._after_commit = []
+    undo, g._on_rollback = _undo(), []
+    for func, args, kwargs in reversed(undo):
+        try:
+            func(*args, **kwargs)
+        except Exception:
+            current_app.logger.exception("undo %s failed after rollback", func)
 
 
 def finish_request(response):

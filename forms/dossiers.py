@@ -1,0 +1,108 @@
+"""Forms of the investor's side of a dossier."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (DateField, DecimalField, Form, FormField, RadioField, SelectField, StringField, SubmitField,
+                     TextAreaField)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from forms.common import clean_text
+from portal.dossiers.models import ReturnMethod
+
+STRIP = [clean_text]
+
+
+class StartDossierForm(FlaskForm):
+    """Choose the project the dossier is for, or name a new one."""
+
+    project_id = SelectField(_l("Project"), coerce=int)
+    new_project_name = StringField(_l("Name of the new project"), filters=STRIP, validators=[Length(max=500)])
+    # Checked in validate(): only needed when the dossier is for a new project.
+    zone_id = SelectField(_l("Zone of the new project"), coerce=int, default=0, validate_choice=False)
+    submit = SubmitField(_l("Start the dossier"))
+
+    def __init__(self, projects, zones, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project_id.choices = [(0, _l("A new project"))] + [(p.id, p.name) for p in projects]
+        self.zone_id.choices = [(0, _l("Choose a zone"))] + [(z.id, z.name) for z in zones]
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if self.project_id.data == 0:
+            if not self.new_project_name.data:
+                self.new_project_name.errors.append(_l("Please enter the name of the new project."))
+            if self.zone_id.data not in {value for value, _label in self.zone_id.choices if value}:
+                self.zone_id.errors.append(_l("Please choose the zone."))
+            return not (self.new_project_name.errors or self.zone_id.errors)
+        return True
+
+
+def draft_form_class(procedure):
+    """The draft form: the procedure's own fields and how the result is returned."""
+
+    class ProcedureFields(Form):
+        pass
+
+    # Required fields may stay empty in a draft; the completeness check names them on submit.
+    for spec in procedure.form_fields:
+        label = procedure.field_label(spec)
+        kind = spec.get("type", "text")
+        if kind == "number":
+            field = DecimalField(label, validators=[Optional(), NumberRange(min=0, message=_l("Must not be negative."))])
+        elif kind == "date":
+            field = DateField(label, validators=[Optional()])
+        elif kind == "textarea":
+            field = TextAreaField(label, filters=STRIP, validators=[Optional(), Length(max=5000)])
+        else:
+            field = StringField(label, filters=STRIP, validators=[Optional(), Length(max=500)])
+        setattr(ProcedureFields, spec["key"], field)
+
+    class DraftForm(FlaskForm):
+        fields = FormField(ProcedureFields, label=_l("Details of the request"))
+        return_method = RadioField(
+            _l("How do you want to receive the result?"),
+            choices=[(m.value, m.title) for m in ReturnMethod],
+            default=ReturnMethod.AT_DESK.value,
+        )
+        submit = SubmitField(_l("Save the draft"))
+
+        @property
+        def field_values(self) -> dict:
+            values = {}
+            for key, value in self.fields.data.items():
+                if value is None or value == "":
+                    continue
+                values[key] = value.isoformat() if hasattr(value, "isoformat") else str(value)
+            return values
+
+    return DraftForm
+
+
+class UploadForm(FlaskForm):
+    file = FileField(_l("Choose a file"), validators=[FileRequired(message=_l("Please choose a file."))])
+    submit = SubmitField(_l("Upload"))
+
+
+class ConfirmForm(FlaskForm):
+    """A form with only its CSRF token and a button (delete, submit, receive...)."""
+
+    submit = SubmitField(_l("Confirm"))
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField(_l("Reason for withdrawing"), filters=STRIP,
+                           validators=[DataRequired(message=_l("Please give the reason for withdrawing.")),
+                                       Length(max=2000)])
+    submit = SubmitField(_l("Withdraw the dossier"))
+
+
+class TrackingForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    code = StringField(_l("Dossier code"), filters=STRIP, validators=[DataRequired(message=_l("Please enter the dossier code.")), Length(max=60)])
+    key = StringField(_l("Lookup key"), filters=STRIP, validators=[DataRequired(message=_l("Please enter the lookup key printed on the receipt.")), Length(max=16)],
+                      description=_l("Printed on the receipt and in the email sent when you submitted."))

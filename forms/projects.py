@@ -1,0 +1,42 @@
+"""The investment project form."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DecimalField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from forms.common import clean_text
+
+STRIP = [clean_text]
+
+
+class ProjectForm(FlaskForm):
+    name_vi = StringField(_l("Project name (Vietnamese)"), filters=STRIP,
+                          validators=[DataRequired(message=_l("Please enter the project's name.")), Length(max=500)])
+    name_en = StringField(_l("Project name (English)"), filters=STRIP, validators=[Length(max=500)])
+    objectives = TextAreaField(_l("Objectives"), filters=STRIP, validators=[Length(max=5000)])
+    zone_id = SelectField(_l("Zone"), coerce=int,
+                          validators=[DataRequired(message=_l("Please choose the zone."))])
+    location = StringField(_l("Location (lot, plot)"), filters=STRIP, validators=[Length(max=255)])
+    land_area_m2 = DecimalField(_l("Land area (m²)"), places=2,
+                                validators=[Optional(), NumberRange(min=0, message=_l("Must not be negative."))])
+    total_capital_vnd = DecimalField(_l("Total investment capital (VND)"), places=0,
+                                     validators=[Optional(), NumberRange(min=0, message=_l("Must not be negative."))])
+    total_capital_usd = DecimalField(_l("Equivalent in USD"), places=2,
+                                     validators=[Optional(), NumberRange(min=0, message=_l("Must not be negative."))],
+                                     description=_l("For foreign investors."))
+    capital_sources = TextAreaField(_l("Capital sources"), filters=STRIP, validators=[Length(max=2000)])
+    workforce = IntegerField(_l("Workforce (people)"),
+                             validators=[Optional(), NumberRange(min=0, max=1_000_000, message=_l("Must not be negative."))])
+    schedule = TextAreaField(_l("Implementation schedule"), filters=STRIP, validators=[Length(max=2000)])
+    sector = StringField(_l("Sector"), filters=STRIP, validators=[Length(max=255)])
+    submit = SubmitField(_l("Save the project"))
+
+    def __init__(self, zones, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone_id.choices = [(0, _l("Choose a zone"))] + [(z.id, z.name) for z in zones]
+
+    @property
+    def project_data(self) -> dict:
+        return {k: v for k, v in self.data.items() if k not in {"submit", "csrf_token"}}

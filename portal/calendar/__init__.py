@@ -1,0 +1,136 @@
+"""The legal calendar: working days, public holidays, swapped days and deadlines.
+
+Pure functions on dates, built on `holidays.country_holidays("VN")` (which knows the
+lunar holidays, days in lieu and the government's swapped days, such as Monday
+31/8/2026 off in exchange for Saturday 22/8/2026 worked). `overrides` carries the
+Board's own table of extra days off and extra working days; without it the functions
+use the official calendar alone and need no application context or database.
+
+Deadline rules (see DOMAIN.md): time limits count from the working day after
+reception; a working-day limit ends on the n-th working day after that day, at the
+time of day of reception; a calendar-day limit that lands on a day off moves to the
+next working day; a dossier received outside office hours counts as received at the
+opening of the next working day.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+WORKING_DAYS = "working_days"
+CALENDAR_DAYS = "calendar_days"
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """The Board's own changes to the official calendar."""
+
+    days_off: frozenset[date] = field(default_factory=frozenset)
+    working_days: frozenset[date] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class OfficeHours:
+    opens: time = time(7, 0)
+    closes: time = time(17, 0)
+
+
+@lru_cache(maxsize=64)
+def _official(year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays("VN", years=year)
+
+
+def holiday_name(day: date) -> str | None:
+    """The official holiday on `day`, if any (English name from the holidays package)."""
+    return _official(day.year).get(day)
+
+
+def is_working_day(day: date, overrides: Overrides | None = None) -> bool:
+    if overrides is not None:
+        if day in overrides.days_off:
+            return False
+        if day in overrides.working_days:
+            return True
+    official = _official(day.year)
+    if day in official.weekend_workdays:  # a make-up Saturday
+        return True
+    if day.weekday() >= 5:
+        return False
+    return day not in official
+
+
+def next_working_day(day: date, overrides: Overrides | None = None) -> date:
+    """The first working day strictly after `day`."""
+    day += timedelta(days=1)
+    while not is_working_day(day, overrides):
+        day += timedelta(days=1)
+    return day
+
+
+def add_working_days(day: date, n: int, overrides: Overrides | None = None) -> date:
+    """The n-th working day after `day` (`day` itself never counts); n=0 gives `day`."""
+    if n < 0:
+        raise ValueError("n must not be negative")
+    for _ in range(n):
+        day = next_working_day(day, overrides)
+    return day
+
+
+def working_days_between(start: date, end: date, overrides: Overrides | None = None) -> int:
+    """Working days after `start` up to and including `end` (negative if `end` is earlier)."""
+    if end < start:
+        return -working_days_between(end, start, overrides)
+    count, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        if is_working_day(day, overrides):
+            count += 1
+    return count
+
+
+def add_calendar_days(day: date, n: int, overrides: Overrides | None = None) -> date:
+    """`day` + n days; a deadline landing on a day off moves to the next working day."""
+    end = day + timedelta(days=n)
+    while not is_working_day(end, overrides):
+        end += timedelta(days=1)
+    return end
+
+
+def effective_reception(
+    received_at: datetime, overrides: Overrides | None = None, hours: OfficeHours = OfficeHours()
+) -> datetime:
+    """When the clock considers a dossier received, in local time.
+
+    Inside office hours on a working day: the moment itself. Before opening on a
+    working day: that day's opening. After closing or on a day off: the opening of
+    the next working day.
+    """
+    local = received_at.astimezone(LOCAL_TZ)
+    day = local.date()
+    if is_working_day(day, overrides):
+        if local.time() < hours.opens:
+            return datetime.combine(day, hours.opens, LOCAL_TZ)
+        if local.time() <= hours.closes:
+            return local
+    return datetime.combine(next_working_day(day, overrides), hours.opens, LOCAL_TZ)
+
+
+def due_at(
+    received_at: datetime,
+    limit: int,
+    kind: str = WORKING_DAYS,
+    overrides: Overrides | None = None,
+    hours: OfficeHours = OfficeHours(),
+) -> datetime:
+    """When the result is due: the reception time of day on the deadline day (UTC)."""
+    start = effective_reception(received_at, overrides, hours)
+    if kind == CALENDAR_DAYS:
+        day = add_calendar_days(start.date(), limit, overrides)
+    else:
+        day = add_working_days(start.date(), limit, overrides)
+    return datetime.combine(day, start.timetz()).astimezone(ZoneInfo("UTC"))

@@ -1,0 +1,1 @@
+"""Documents: the PDF slips issued on a dossier (receipt first of all)."""

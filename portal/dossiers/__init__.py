@@ -1,0 +1,1 @@
+"""Dossiers: what an investor files for a procedure, its files, events and workflow."""

@@ -1,0 +1,184 @@
+"""The investor's side of a dossier: start, draft, files, submit, follow, withdraw."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from forms.dossiers import ConfirmForm, StartDossierForm, UploadForm, WithdrawForm, draft_form_class
+from portal.accounts.models import Role
+from portal.catalogue import queries as catalogue
+from portal.catalogue.models import RequiredDocument
+from portal.documents import queries as slip_queries
+from portal.documents.operations import ensure_rendered
+from portal.dossiers import operations as ops
+from portal.dossiers import queries
+from portal.dossiers.workflow import State
+from portal.extensions import db
+from portal.projects import operations as project_ops
+from portal.projects import queries as project_queries
+from portal.services.storage import get_storage
+from portal.web import roles_required
+
+bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
+investor_only = roles_required(Role.INVESTOR)
+
+
+def _load(dossier_id: int):
+    return queries.dossier_for(current_user, dossier_id) or abort(404)
+
+
+@bp.get("/")
+@investor_only
+def index():
+    state = request.args.get("state", "")
+    chosen = State(state) if state in State.__members__.values() else None
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    dossiers, has_more = queries.dossiers_for(current_user, chosen, page)
+    return render_template("dossiers/index.html", dossiers=dossiers, has_more=has_more, page=page,
+                           state=chosen, states=list(State))
+
+
+@bp.route("/new/<procedure_code>", methods=["GET", "POST"])
+@investor_only
+def new(procedure_code: str):
+    procedure = catalogue.procedure_by_code(procedure_code) or abort(404)
+    projects = project_queries.projects_for(current_user)
+    form = StartDossierForm(projects, catalogue.zones(), project_id=request.args.get("project", type=int) or
+                            (0 if procedure.creates_project or not projects else projects[0].id))
+    if form.validate_on_submit():
+        if form.project_id.data:
+            project = project_queries.project_for(current_user, form.project_id.data) or abort(404)
+        else:
+            project = project_ops.create_project(
+                enterprise_id=min(current_user.enterprise_ids), created_by=current_user,
+                name_vi=form.new_project_name.data, zone_id=form.zone_id.data)
+        try:
+            dossier = ops.start_dossier(user=current_user, procedure=procedure, project=project)
+        except ops.DossierError as exc:
+            flash(str(exc), "error")
+            return redirect(url_for("catalogue.detail", code=procedure.code))
+        flash(_("Your draft dossier has been created. Attach the documents, then submit it."), "success")
+        return redirect(url_for("dossiers.edit", dossier_id=dossier.id))
+    return render_template("dossiers/new.html", form=form, procedure=procedure)
+
+
+@bp.route("/<int:dossier_id>/edit", methods=["GET", "POST"])
+@investor_only
+def edit(dossier_id: int):
+    dossier = _load(dossier_id)
+    if not dossier.can_edit(current_user):
+        flash(_("A submitted dossier can no longer be changed."), "warning")
+        return redirect(url_for("dossiers.detail", dossier_id=dossier.id))
+    DraftForm = draft_form_class(dossier.procedure)
+    form = DraftForm(data={"fields": dossier.field_values, "return_method": dossier.return_method.value})
+    if form.validate_on_submit():
+        ops.save_draft(dossier, current_user, field_values=form.field_values, return_method=form.return_method.data)
+        flash(_("The draft has been saved. You can come back to it at any time."), "success")
+        return redirect(url_for("dossiers.edit", dossier_id=dossier.id))
+    return render_template("dossiers/edit.html", dossier=dossier, form=form, upload_form=UploadForm(),
+                           delete_form=ConfirmForm(), missing=ops.missing_items(dossier))
+
+
+@bp.post("/<int:dossier_id>/documents/<int:document_id>/files")
+@investor_only
+def upload(dossier_id: int, document_id: int):
+    dossier = _load(dossier_id)
+    document = db.session.get(RequiredDocument, document_id) or abort(404)
+    form = UploadForm()
+    if not form.validate_on_submit():
+        flash(" ".join(str(e) for e in form.file.errors) or _("Please choose a file."), "error")
+    else:
+        try:
+            record = ops.add_file(dossier, current_user, document, form.file.data)
+        except ops.DossierError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(_("%(name)s has been attached.", name=record.original_name), "success")
+    return redirect(url_for("dossiers.edit", dossier_id=dossier.id, _anchor=f"doc-{document_id}"))
+
+
+@bp.post("/<int:dossier_id>/files/<int:file_id>/delete")
+@investor_only
+def delete_file(dossier_id: int, file_id: int):
+    dossier = _load(dossier_id)
+    record = queries.file_for(current_user, dossier.id, file_id) or abort(404)
+    if ConfirmForm().validate_on_submit():
+        try:
+            ops.remove_file(dossier, current_user, record)
+        except ops.DossierError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(_("%(name)s has been removed.", name=record.original_name), "success")
+    return redirect(url_for("dossiers.edit", dossier_id=dossier.id))
+
+
+@bp.route("/<int:dossier_id>/submit", methods=["GET", "POST"])
+@investor_only
+def submit(dossier_id: int):
+    dossier = _load(dossier_id)
+    form = ConfirmForm()
+    if dossier.state is not State.DRAFT:
+        flash(_("This dossier has already been submitted."), "info")
+        return redirect(url_for("dossiers.detail", dossier_id=dossier.id))
+    missing = ops.missing_items(dossier)
+    if form.validate_on_submit() and not missing:
+        try:
+            ops.submit_dossier(dossier, current_user)
+        except ops.DossierError as exc:
+            flash(str(exc), "error")
+            return redirect(url_for("dossiers.detail", dossier_id=dossier.id))
+        flash(_("Your dossier has been submitted. Its code is %(code)s.", code=dossier.code), "success")
+        return redirect(url_for("dossiers.detail", dossier_id=dossier.id))
+    return render_template("dossiers/submit.html", dossier=dossier, form=form, missing=missing)
+
+
+@bp.get("/<int:dossier_id>")
+def detail(dossier_id: int):
+    if not current_user.is_authenticated:
+        from portal.extensions import login_manager
+
+        return login_manager.unauthorized()
+    dossier = _load(dossier_id)
+    return render_template("dossiers/detail.html", dossier=dossier, slips=slip_queries.slips_of(dossier),
+                           withdraw_form=WithdrawForm())
+
+
+@bp.post("/<int:dossier_id>/withdraw")
+@investor_only
+def withdraw(dossier_id: int):
+    dossier = _load(dossier_id)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            ops.withdraw_dossier(dossier, current_user, form.reason.data)
+        except ops.DossierError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(_("The dossier has been withdrawn."), "success")
+            return redirect(url_for("dossiers.detail", dossier_id=dossier.id))
+    return render_template("dossiers/detail.html", dossier=dossier, slips=slip_queries.slips_of(dossier),
+                           withdraw_form=form), 200
+
+
+@bp.get("/<int:dossier_id>/files/<int:file_id>")
+def download_file(dossier_id: int, file_id: int):
+    record = queries.file_for(current_user, dossier_id, file_id) or abort(404)
+    return _send_stored(record.storage_key, record.original_name, record.content_type)
+
+
+@bp.get("/<int:dossier_id>/slips/<int:slip_id>.pdf")
+def download_slip(dossier_id: int, slip_id: int):
+    slip = slip_queries.slip_for(current_user, dossier_id, slip_id) or abort(404)
+    ensure_rendered(slip)
+    return _send_stored(slip.storage_key, slip.filename, "application/pdf")
+
+
+def _send_stored(key: str, name: str, content_type: str):
+    storage = get_storage()
+    if not storage.exists(key):
+        abort(404)
+    response = send_file(storage.local_path(key), mimetype=content_type, as_attachment=True,
+                         download_name=name, conditional=True, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,1 @@
+"""Investment projects of the investors' enterprises."""

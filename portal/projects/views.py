@@ -1,0 +1,57 @@
+"""Investors' projects: list, create, edit, and one page with the licence and every dossier."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from forms.projects import ProjectForm
+from portal.accounts.models import Role
+from portal.catalogue import queries as catalogue
+from portal.dossiers import queries as dossier_queries
+from portal.projects import operations as ops
+from portal.projects import queries
+from portal.web import roles_required
+
+bp = Blueprint("projects", __name__, url_prefix="/projects")
+
+
+@bp.get("/")
+@roles_required(Role.INVESTOR)
+def index():
+    return render_template("projects/index.html", projects=queries.projects_for(current_user))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(Role.INVESTOR)
+def new():
+    form = ProjectForm(catalogue.zones())
+    if form.validate_on_submit():
+        enterprise_id = min(current_user.enterprise_ids)
+        project = ops.create_project(enterprise_id=enterprise_id, created_by=current_user, **form.project_data)
+        flash(_("The project has been saved."), "success")
+        return redirect(url_for("projects.detail", project_id=project.id))
+    return render_template("projects/form.html", form=form, project=None)
+
+
+@bp.get("/<int:project_id>")
+@roles_required(Role.INVESTOR)
+def detail(project_id: int):
+    project = queries.project_for(current_user, project_id) or abort(404)
+    dossiers, _more = dossier_queries.dossiers_for(current_user, project_id=project.id)
+    return render_template("projects/detail.html", project=project, dossiers=dossiers,
+                           procedures=catalogue.search_procedures())
+
+
+@bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.INVESTOR)
+def edit(project_id: int):
+    project = queries.project_for(current_user, project_id) or abort(404)
+    if not project.can_edit(current_user):
+        abort(404)
+    form = ProjectForm(catalogue.zones(), obj=project)
+    if form.validate_on_submit():
+        ops.update_project(project, **form.project_data)
+        flash(_("The project has been saved."), "success")
+        return redirect(url_for("projects.detail", project_id=project.id))
+    return render_template("projects/form.html", form=form, project=project)

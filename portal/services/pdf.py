@@ -1,0 +1,44 @@
+"""PDF rendering with WeasyPrint, from plain data, with the shipped font only.
+
+The URL fetcher lets a template load the project's static files and data: URIs and
+nothing else, so user text in a slip can never make the renderer fetch a URL.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+
+def _fetcher_for(static_root: Path):
+    from weasyprint import default_url_fetcher
+
+    root_url = static_root.resolve().as_uri() + "/"
+
+    def fetch(url: str, *args, **kwargs):
+        if url.startswith("data:"):
+            return default_url_fetcher(url, *args, **kwargs)
+        if url.startswith(root_url) and ".." not in url[len(root_url):]:
+            return default_url_fetcher(url, *args, **kwargs)
+        raise ValueError(f"refused to fetch {url!r} while rendering a PDF")
+
+    return fetch
+
+
+def render_pdf(template: str, data: dict, language: str = "vi") -> bytes:
+    from weasyprint import HTML
+
+    static_root = Path(current_app.static_folder)
+    with force_locale(language):
+        html = render_template(template, **data)
+    document = HTML(string=html, base_url=static_root.resolve().as_uri() + "/",
+                    url_fetcher=_fetcher_for(static_root))
+    return document.write_pdf()
+
+
+def qr_data_uri(text: str) -> str:
+    """A QR code as an SVG data: URI (the only kind of image a slip may load)."""
+    import segno
+
+    return segno.make(text, error="m").svg_data_uri(scale=4, border=1)

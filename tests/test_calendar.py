@@ -1,0 +1,122 @@
+"""The legal calendar against hand-checked dates (no database, no application)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from portal.calendar import (
+    CALENDAR_DAYS,
+    Overrides,
+    add_calendar_days,
+    add_working_days,
+    due_at,
+    effective_reception,
+    is_working_day,
+    working_days_between,
+)
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@pytest.mark.parametrize(
+    "day, working",
+    [
+        (date(2026, 1, 1), False),   # Tết Dương lịch
+        (date(2026, 1, 2), True),
+        (date(2026, 2, 13), True),   # Friday before Tết 2026
+        (date(2026, 2, 16), False),  # 29 tháng Chạp
+        (date(2026, 2, 17), False),  # Mùng 1 Tết Bính Ngọ
+        (date(2026, 2, 20), False),
+        (date(2026, 2, 23), True),   # back to work
+        (date(2026, 4, 26), False),  # Giỗ Tổ Hùng Vương (a Sunday)
+        (date(2026, 4, 27), False),  # ... its day in lieu
+        (date(2026, 4, 30), False),
+        (date(2026, 5, 1), False),
+        (date(2026, 8, 22), True),   # Saturday worked in exchange for 31/8
+        (date(2026, 8, 29), False),  # an ordinary Saturday
+        (date(2026, 8, 31), False),  # Monday off, swapped
+        (date(2026, 9, 1), False),
+        (date(2026, 9, 2), False),
+        (date(2026, 11, 24), False),  # Ngày Văn hóa Việt Nam, from 2026
+        (date(2027, 2, 4), False),   # Tết Đinh Mùi 2027
+        (date(2027, 2, 10), False),
+        (date(2027, 2, 11), True),
+    ],
+)
+def test_is_working_day(day, working):
+    assert is_working_day(day) is working
+
+
+def test_add_working_days_across_tet_2026():
+    # Received Friday 13/2/2026: the 5th working day after it skips Tết (16–20/2).
+    assert add_working_days(date(2026, 2, 13), 1) == date(2026, 2, 23)
+    assert add_working_days(date(2026, 2, 13), 5) == date(2026, 2, 27)
+    # Thu 12/2: Fri 13/2 (1), [Tết], 23–27/2 (2–6), 2–6/3 (7–11), 9–12/3 (12–15).
+    assert add_working_days(date(2026, 2, 12), 15) == date(2026, 3, 12)
+
+
+def test_add_working_days_across_tet_2027():
+    assert add_working_days(date(2027, 2, 3), 1) == date(2027, 2, 11)
+    # Mon 1/2: 2–3/2 (1–2), [4–10/2 Tết], 11–12/2 (3–4), 15–19/2 (5–9), Mon 22/2 (10).
+    assert add_working_days(date(2027, 2, 1), 10) == date(2027, 2, 22)
+
+
+def test_add_working_days_across_hung_kings_and_may_day_2026():
+    # Thu 23/4: Fri 24/4 (1), [Sat, Sun 26/4 Giỗ Tổ, Mon 27/4 in lieu], Tue 28/4 (2),
+    # Wed 29/4 (3), [Thu 30/4, Fri 1/5, weekend], Mon 4/5 (4), Tue 5/5 (5).
+    assert add_working_days(date(2026, 4, 23), 5) == date(2026, 5, 5)
+
+
+def test_add_working_days_across_national_day_with_swap_2026():
+    # Thu 20/8: Fri 21/8 (1), Sat 22/8 worked (2), Mon 24/8 ... Fri 28/8 (7),
+    # [Mon 31/8 swapped, Tue 1/9, Wed 2/9], Thu 3/9 (8).
+    assert add_working_days(date(2026, 8, 20), 2) == date(2026, 8, 22)
+    assert add_working_days(date(2026, 8, 20), 8) == date(2026, 9, 3)
+
+
+def test_the_reference_receipt():
+    # A real receipt: received 08:37 on 20/11/2019, 25 working days, due 08:37 on 25/12/2019.
+    received = datetime(2019, 11, 20, 8, 37, tzinfo=VN)
+    assert due_at(received, 25).astimezone(VN) == datetime(2019, 12, 25, 8, 37, tzinfo=VN)
+
+
+def test_overrides_add_days_off_and_working_days():
+    extra = Overrides(days_off=frozenset({date(2026, 3, 2)}), working_days=frozenset({date(2026, 3, 7)}))
+    assert not is_working_day(date(2026, 3, 2), extra)
+    assert is_working_day(date(2026, 3, 7), extra)  # a Saturday the Board works
+    assert add_working_days(date(2026, 2, 27), 2) == date(2026, 3, 3)
+    assert add_working_days(date(2026, 2, 27), 2, extra) == date(2026, 3, 4)
+    assert add_working_days(date(2026, 3, 6), 1, extra) == date(2026, 3, 7)
+
+
+def test_working_days_between():
+    assert working_days_between(date(2026, 2, 13), date(2026, 2, 27)) == 5
+    assert working_days_between(date(2026, 2, 27), date(2026, 2, 13)) == -5
+    assert working_days_between(date(2026, 8, 28), date(2026, 9, 3)) == 1
+
+
+def test_calendar_days_move_off_a_day_off():
+    assert add_calendar_days(date(2026, 2, 2), 15) == date(2026, 2, 23)  # 17/2 is Tết → Mon 23/2
+    assert add_calendar_days(date(2026, 3, 1), 15) == date(2026, 3, 16)  # a Monday
+    assert add_calendar_days(date(2026, 3, 6), 15) == date(2026, 3, 23)  # Sat 21/3 → Mon 23/3
+
+
+def test_reception_outside_office_hours_counts_from_the_next_working_day():
+    friday_evening = datetime(2026, 2, 13, 18, 30, tzinfo=VN)
+    assert effective_reception(friday_evening) == datetime(2026, 2, 23, 7, 0, tzinfo=VN)
+    early = datetime(2026, 3, 2, 6, 15, tzinfo=VN)
+    assert effective_reception(early) == datetime(2026, 3, 2, 7, 0, tzinfo=VN)
+    # Due: 3 working days after Monday 23/2, at opening time.
+    assert due_at(friday_evening, 3).astimezone(VN) == datetime(2026, 2, 26, 7, 0, tzinfo=VN)
+
+
+def test_calendar_day_limit_due_time():
+    received = datetime(2026, 3, 6, 9, 5, tzinfo=VN)
+    assert due_at(received, 15, CALENDAR_DAYS).astimezone(VN) == datetime(2026, 3, 23, 9, 5, tzinfo=VN)
+
+
+def test_negative_days_refused():
+    with pytest.raises(ValueError):
+        add_working_days(date(2026, 1, 5), -1)
