@@ -87,6 +87,9 @@ class Config:
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 50 per hour")
+    REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "20 per hour")
+    EMAIL_RATE_LIMIT = os.environ.get("EMAIL_RATE_LIMIT", "5 per hour")  # reset and confirmation mails
+    RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "10 per hour")
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     SESSION_COOKIE_HTTPONLY = True
@@ -107,7 +110,9 @@ class TestingConfig(Config):
         os.environ.get("TEST_DATABASE_URL", "sqlite://")
     )
     WTF_CSRF_ENABLED = False
-    RATELIMIT_ENABLED = False
+    # Limits stay on (their tests lower them); the suite itself never reaches these.
+    LOGIN_RATE_LIMIT = REGISTER_RATE_LIMIT = EMAIL_RATE_LIMIT = RESET_RATE_LIMIT = "10000 per hour"
+    TRACKING_RATE_LIMIT = "10000 per hour"
     PASSWORD_HASH_FAST = True  # cheap argon2 parameters keep the suite fast
     SERVER_NAME = "localhost"
     PUBLIC_URL = "http://localhost"

@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, redirect, request, url_for
+from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 
@@ -38,3 +38,8 @@ def roles_required(*roles):
         return wrapped
 
     return decorator
+
+
+def config_limit(name: str):
+    """A Flask-Limiter limit read from the configuration at request time."""
+    return lambda: current_app.config[name]

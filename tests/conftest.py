@@ -7,6 +7,7 @@ loaded once; each test then runs inside a transaction that is rolled back.
 from __future__ import annotations
 
 import email
+import io
 import os
 from email import policy
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
+from werkzeug.datastructures import FileStorage
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from config import normalise_database_url
@@ -85,6 +87,24 @@ def app(database_url, tmp_path_factory):
 
 
 @pytest.fixture
+def scratch_url(database_url, tmp_path):
+    """An empty database of the same kind as the suite's."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'scratch.db'}"
+        return
+    url = sa.make_url(database_url)
+    name = f"{url.database}_migrations"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+@pytest.fixture
 def db(app):
     """The database, with everything the test writes rolled back afterwards."""
     from portal.extensions import db as _db
@@ -151,3 +171,52 @@ def login_as(client, db):
         return user
 
     return _login
+
+
+# --- dossiers ---------------------------------------------------------------
+
+
+@pytest.fixture
+def procedure(db):
+    from portal.catalogue.models import Procedure
+
+    def _get(code: str = "QLDT-02") -> "Procedure":
+        return db.session.scalar(db.select(Procedure).where(Procedure.code == code))
+
+    return _get
+
+
+@pytest.fixture
+def make_draft(db, procedure):
+    """A draft for `code`; complete=True attaches a PDF to every mandatory document."""
+
+    from portal.catalogue.models import Zone
+    from portal.dossiers import operations as ops
+    from portal.projects.operations import create_project
+    from tests.factories import UserFactory
+    from tests.samples import PDF
+
+    def _make(user=None, code: str = "QLDT-02", complete: bool = True):
+        user = user or UserFactory()
+        zone = db.session.scalar(db.select(Zone).where(Zone.code == "KCN-HOA-BINH"))
+        project = create_project(enterprise_id=min(user.enterprise_ids), created_by=user,
+                                 name_vi="Nhà máy chế biến tinh bột sắn Hòa Bình", zone_id=zone.id)
+        dossier = ops.start_dossier(user=user, procedure=procedure(code), project=project)
+        if complete:
+            for doc in dossier.procedure.documents:
+                if doc.is_mandatory:
+                    ops.add_file(dossier, user, doc, FileStorage(io.BytesIO(PDF), "giay-to.pdf"))
+            for spec in dossier.procedure.form_fields:
+                if spec.get("required"):
+                    dossier.field_values = {**dossier.field_values, spec["key"]: "1000000000"}
+        db.session.commit()
+        return dossier
+
+    return _make
+
+
+@pytest.fixture
+def desk_officer(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(desk_officer=True, full_name="Nguyễn Thị Tiếp Nhận")

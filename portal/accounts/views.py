@@ -1,7 +1,7 @@
 """Registration, e-mail confirmation, login/logout, password reset and the profile."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -17,7 +17,7 @@ from forms.accounts import (
 from portal.accounts import operations as ops
 from portal.extensions import limiter
 from portal.i18n import current_language
-from portal.web import redirect_next
+from portal.web import config_limit, redirect_next
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
@@ -28,12 +28,8 @@ TOKEN_MESSAGES = {
 }
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit("20 per hour", methods=["POST"])
+@limiter.limit(config_limit("REGISTER_RATE_LIMIT"), methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("public.home"))
@@ -62,7 +58,7 @@ def confirm(token: str):
 
 
 @bp.route("/confirm/resend", methods=["GET", "POST"])
-@limiter.limit("5 per hour", methods=["POST"])
+@limiter.limit(config_limit("EMAIL_RATE_LIMIT"), methods=["POST"])
 def resend_confirmation():
     form = EmailOnlyForm()
     if form.validate_on_submit():
@@ -73,7 +69,7 @@ def resend_confirmation():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(config_limit("LOGIN_RATE_LIMIT"), methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect_next()
@@ -102,7 +98,7 @@ def logout():
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
-@limiter.limit("5 per hour", methods=["POST"])
+@limiter.limit(config_limit("EMAIL_RATE_LIMIT"), methods=["POST"])
 def forgot():
     form = EmailOnlyForm()
     if form.validate_on_submit():
@@ -113,7 +109,7 @@ def forgot():
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
-@limiter.limit("10 per hour", methods=["POST"])
+@limiter.limit(config_limit("RESET_RATE_LIMIT"), methods=["POST"])
 def reset(token: str):
     try:
         ops.user_for_reset_token(token)

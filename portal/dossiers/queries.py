@@ -37,7 +37,8 @@ def dossier_for(user, dossier_id: int) -> Optional[Dossier]:
     return db.session.scalar(
         db.select(Dossier)
         .where(Dossier.id == dossier_id, visible_to(user))
-        .options(selectinload(Dossier.files), selectinload(Dossier.events))
+        .options(selectinload(Dossier.files).selectinload(DossierFile.required_document),
+                 selectinload(Dossier.events))
     )
 
 

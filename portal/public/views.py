@@ -10,7 +10,7 @@ from portal.accounts import operations as account_ops
 from portal.catalogue import queries
 from portal.dossiers import queries as dossier_queries
 from portal.extensions import limiter
-from portal.web import redirect_next
+from portal.web import config_limit, redirect_next
 
 bp = Blueprint("public", __name__)
 
@@ -39,12 +39,8 @@ def set_language():
     return redirect_next()
 
 
-def _tracking_limit() -> str:
-    return current_app.config["TRACKING_RATE_LIMIT"]
-
-
 @bp.get("/tracking")
-@limiter.limit(_tracking_limit)
+@limiter.limit(config_limit("TRACKING_RATE_LIMIT"))
 def tracking():
     """Public tracking by code and lookup key; a wrong code or key gets the same answer."""
     form = TrackingForm(formdata=request.args if request.args else None)

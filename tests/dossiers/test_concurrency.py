@@ -1,0 +1,85 @@
+"""Twenty investors submit at the same moment on a live server: twenty consecutive codes.
+
+Runs against the suite's database kind (PostgreSQL in CI when TEST_DATABASE_URL is set),
+in a scratch database of its own, through real HTTP to a threaded server.
+"""
+from __future__ import annotations
+
+import http.cookiejar
+import io
+import threading
+import urllib.parse
+import urllib.request
+
+import pytest
+from flask_migrate import upgrade
+from werkzeug.datastructures import FileStorage
+from werkzeug.serving import make_server
+
+from portal import create_app
+from portal.catalogue.models import Procedure, Zone
+from portal.catalogue.operations import load_catalogue, read_catalogue_file
+from portal.dossiers import operations as ops
+from portal.dossiers.models import Dossier
+from portal.extensions import db
+from portal.projects.operations import create_project
+from portal.services.unit_of_work import commit
+from tests.factories import PASSWORD, UserFactory
+from tests.samples import PDF
+
+N = 20
+
+
+@pytest.fixture
+def live(scratch_url, tmp_path):
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=scratch_url, STORAGE_DIR=str(tmp_path / "storage"),
+                     OUTBOX_DIR=str(tmp_path / "outbox"))
+    drafts = []
+    with app.app_context():
+        upgrade()
+        load_catalogue(read_catalogue_file(app.config["CATALOGUE_FILE"]))
+        procedure = db.session.scalar(db.select(Procedure).where(Procedure.code == "QLDT-05"))
+        zone = db.session.scalar(db.select(Zone).where(Zone.code == "KCN-DAK-TO"))
+        for n in range(N):
+            user = UserFactory(email=f"dongthoi{n}@example.com")
+            project = create_project(enterprise_id=min(user.enterprise_ids), created_by=user,
+                                     name_vi=f"Dự án số {n}", zone_id=zone.id)
+            dossier = ops.start_dossier(user=user, procedure=procedure, project=project)
+            for doc in procedure.documents:
+                ops.add_file(dossier, user, doc, FileStorage(io.BytesIO(PDF), "giay-to.pdf"))
+            drafts.append((user.email, dossier.id))
+        commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{server.server_port}", drafts
+    server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_concurrent_submissions_get_distinct_consecutive_codes(live):
+    app, base, drafts = live
+    barrier = threading.Barrier(N)
+    statuses: list[int] = []
+
+    def investor(email: str, dossier_id: int) -> None:
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        login = urllib.parse.urlencode({"email": email, "password": PASSWORD}).encode()
+        opener.open(f"{base}/account/login", data=login, timeout=60)
+        barrier.wait(timeout=60)
+        response = opener.open(f"{base}/dossiers/{dossier_id}/submit", data=b"", timeout=60)
+        statuses.append(response.status)
+
+    threads = [threading.Thread(target=investor, args=draft) for draft in drafts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert statuses == [200] * N  # each followed its redirect to the dossier page
+
+    with app.app_context():
+        codes = sorted(db.session.scalars(db.select(Dossier.code).where(Dossier.code.is_not(None))))
+    assert len(codes) == N and len(set(codes)) == N
+    prefix = codes[0].rsplit("-", 1)[0]
+    assert codes == [f"{prefix}-{n:04d}" for n in range(1, N + 1)]

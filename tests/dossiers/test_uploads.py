@@ -1,0 +1,139 @@
+"""Uploads: checked by extension and content, limited in size, streamed, never half kept."""
+from __future__ import annotations
+
+import io
+import os
+
+import pytest
+
+from portal.dossiers.models import DossierFile
+from portal.services.storage import CHUNK, LocalStorage, TooLarge
+from tests.samples import EXE, PDF, docx, png, upload
+
+
+@pytest.fixture
+def draft(make_draft, login_as):
+    user = login_as("investor")
+    return make_draft(user=user, complete=False)
+
+
+def post_file(client, dossier, data, name, document=None):
+    document = document or dossier.procedure.documents[0]
+    return client.post(f"/dossiers/{dossier.id}/documents/{document.id}/files", data=upload(data, name),
+                       content_type="multipart/form-data", follow_redirects=True)
+
+
+def stored_files(app) -> list[str]:
+    root = app.config["STORAGE_DIR"]
+    return [os.path.join(d, f) for d, _, files in os.walk(root) for f in files]
+
+
+def count_files(db, dossier) -> int:
+    return db.session.scalar(db.select(db.func.count()).select_from(DossierFile).where(DossierFile.dossier_id == dossier.id))
+
+
+@pytest.mark.parametrize("data, name", [(PDF, "Đơn đề nghị.pdf"), (png(), "ảnh.PNG"), (docx(), "thuyết minh.docx")])
+def test_accepted_files(client, db, draft, data, name):
+    page = post_file(client, draft, data, name).get_data(as_text=True)
+    assert f"Đã đính kèm {name}" in page
+    record = db.session.scalars(db.select(DossierFile).where(DossierFile.dossier_id == draft.id)).one()
+    assert record.size == len(data) and len(record.sha256) == 64
+    download = client.get(f"/dossiers/{draft.id}/files/{record.id}")
+    assert download.data == data
+    assert "attachment" in download.headers["Content-Disposition"]
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    "data, name, message",
+    [
+        (EXE, "hop-dong.pdf", "Nội dung của hop-dong.pdf không phải là tệp PDF."),
+        (EXE, "setup.exe", "Không chấp nhận loại tệp này."),
+        (b"", "trong.pdf", "Tệp trong.pdf không có nội dung."),
+        (PDF, "khong-duoi", "Không chấp nhận loại tệp này."),
+        (png(), "anh.pdf", "Nội dung của anh.pdf không phải là tệp PDF."),
+    ],
+)
+def test_refused_files_leave_nothing(app, client, db, draft, data, name, message):
+    before = stored_files(app)
+    page = post_file(client, draft, data, name).get_data(as_text=True)
+    assert message in page
+    assert count_files(db, draft) == 0
+    assert stored_files(app) == before
+
+
+def test_file_over_the_limit_names_the_limit_and_is_not_kept(app, client, db, draft):
+    app.config["MAX_FILE_MB"] = 1
+    try:
+        before = stored_files(app)
+        big = PDF + b"0" * (1024 * 1024)
+        page = post_file(client, draft, big, "ban-ve.pdf").get_data(as_text=True)
+    finally:
+        app.config["MAX_FILE_MB"] = 20
+    assert "Tệp ban-ve.pdf lớn hơn 1 MB." in page
+    assert count_files(db, draft) == 0 and stored_files(app) == before
+
+
+def test_dossier_total_limit(app, client, db, draft):
+    app.config["MAX_DOSSIER_MB"] = 1
+    try:
+        half = PDF + b"0" * (600 * 1024)
+        assert "Đã đính kèm" in post_file(client, draft, half, "mot.pdf").get_data(as_text=True)
+        page = post_file(client, draft, half, "hai.pdf").get_data(as_text=True)
+    finally:
+        app.config["MAX_DOSSIER_MB"] = 100
+    assert "Tổng dung lượng tệp của hồ sơ tối đa 1 MB" in page
+    assert count_files(db, draft) == 1
+
+
+def test_remove_and_replace_a_file(client, db, draft):
+    post_file(client, draft, PDF, "cu.pdf")
+    record = db.session.scalars(db.select(DossierFile).where(DossierFile.dossier_id == draft.id)).one()
+    page = client.post(f"/dossiers/{draft.id}/files/{record.id}/delete", follow_redirects=True).get_data(as_text=True)
+    assert "Đã gỡ bỏ cu.pdf" in page
+    post_file(client, draft, PDF, "moi.pdf")
+    names = [f.original_name for f in db.session.scalars(db.select(DossierFile).where(DossierFile.dossier_id == draft.id))]
+    assert names == ["moi.pdf"]
+
+
+def test_a_failed_request_removes_the_file_it_wrote(app, client, db, draft, monkeypatch):
+    """Files written during a request that then fails are deleted with the rollback."""
+    from portal.dossiers import operations
+
+    before = stored_files(app)
+    original = operations.DossierFile
+
+    def exploding(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(operations, "DossierFile", exploding)
+    response = client.post(f"/dossiers/{draft.id}/documents/{draft.procedure.documents[0].id}/files",
+                           data=upload(PDF, "a.pdf"), content_type="multipart/form-data")
+    monkeypatch.setattr(operations, "DossierFile", original)
+    assert response.status_code == 500
+    assert stored_files(app) == before
+
+
+class CountingStream(io.BytesIO):
+    def __init__(self, data):
+        super().__init__(data)
+        self.largest_read = 0
+
+    def read(self, size=-1):
+        self.largest_read = max(self.largest_read, size if size and size > 0 else len(self.getvalue()))
+        return super().read(size)
+
+
+def test_storage_streams_in_chunks(tmp_path):
+    storage = LocalStorage(tmp_path)
+    data = os.urandom(5 * CHUNK + 123)
+    stream = CountingStream(data)
+    stored = storage.save("a/b.bin", stream)
+    assert stream.largest_read == CHUNK  # never the whole file at once
+    assert stored.size == len(data)
+    assert storage.open("a/b.bin").read() == data
+    with pytest.raises(TooLarge):
+        storage.save("a/c.bin", io.BytesIO(data), max_size=CHUNK)
+    assert not storage.exists("a/c.bin") and list(storage.keys()) == ["a/b.bin"]
+    with pytest.raises(ValueError):
+        storage.save("../escape", io.BytesIO(b"x"))
