@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import Role
-from portal.dossiers.models import Dossier, DossierFile
+from portal.dossiers.models import Dossier, DossierEvent, DossierFile
 from portal.dossiers.workflow import State
 from portal.extensions import db
 
@@ -64,6 +64,18 @@ def dossiers_for(user, state: Optional[State] = None, page: int = 1, project_id:
         query = query.where(Dossier.project_id == project_id)
     rows = list(db.session.scalars(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)))
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def project_timeline(user, project_id: int) -> list[DossierEvent]:
+    """Every event of every dossier of a project the user sees, newest first."""
+    return list(db.session.scalars(
+        db.select(DossierEvent)
+        .join(DossierEvent.dossier)
+        .where(Dossier.project_id == project_id, visible_to(user))
+        .options(selectinload(DossierEvent.dossier).selectinload(Dossier.procedure))
+        .order_by(DossierEvent.created_at.desc(), DossierEvent.id.desc())
+        .limit(200)
+    ))
 
 
 def dossier_by_code(code: str) -> Optional[Dossier]:

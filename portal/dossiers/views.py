@@ -39,6 +39,15 @@ def index():
                            state=chosen, states=list(State))
 
 
+@bp.get("/new")
+@investor_only
+def choose():
+    """The procedure picker on a project page: on to the start page of that procedure."""
+    code = request.args.get("procedure", "")
+    procedure = catalogue.procedure_by_code(code) or abort(404)
+    return redirect(url_for("dossiers.new", procedure_code=procedure.code, project=request.args.get("project", type=int)))
+
+
 @bp.route("/new/<procedure_code>", methods=["GET", "POST"])
 @investor_only
 def new(procedure_code: str):

@@ -40,6 +40,7 @@ def detail(project_id: int):
     project = queries.project_for(current_user, project_id) or abort(404)
     dossiers, _more = dossier_queries.dossiers_for(current_user, project_id=project.id)
     return render_template("projects/detail.html", project=project, dossiers=dossiers,
+                           timeline=dossier_queries.project_timeline(current_user, project.id),
                            procedures=catalogue.search_procedures())
 
 

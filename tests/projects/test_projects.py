@@ -53,6 +53,16 @@ def test_project_page_shows_licence_and_its_dossiers(client, db, login_as, make_
     page = client.get(f"/projects/{dossier.project_id}").get_data(as_text=True)
     assert "5412345678" in page and "02/03/2026" in page
     assert dossier.code in page and "Mới đăng ký" in page
+    assert "Nộp hồ sơ trực tuyến" in page  # the submission, on the project's timeline
+
+
+def test_start_a_dossier_from_the_project_page(client, db, login_as, make_draft):
+    user = login_as("investor")
+    project = make_draft(user=user).project
+    response = client.get("/dossiers/new", query_string={"procedure": "QLDT-05", "project": project.id})
+    assert response.headers["Location"].endswith(f"/dossiers/new/QLDT-05?project={project.id}")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f'<option selected value="{project.id}">' in page
 
 
 def test_new_dossier_can_create_the_project(client, db, login_as):
