@@ -60,6 +60,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts_bp
     from portal.catalogue.views import bp as catalogue_bp
+    from portal.dossiers.officer_views import bp as officer_bp
     from portal.dossiers.views import bp as dossiers_bp
     from portal.projects.views import bp as projects_bp
     from portal.public.views import bp as public_bp
@@ -69,6 +70,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(projects_bp)
     app.register_blueprint(dossiers_bp)
+    app.register_blueprint(officer_bp)
 
 
 def _register_cli(app: Flask) -> None:
@@ -111,6 +113,11 @@ def _register_hooks(app: Flask) -> None:
     app.add_template_filter(qr_data_uri, "qr_data_uri")
     app.add_template_global(lambda value: ReturnMethod(value).title, "return_method_title")
 
+    from portal.dossiers.timeliness import Timeliness
+
+    app.add_template_global(lambda value: Timeliness(value).title if value else "", "timeliness_title")
+    app.add_template_global(remaining_days_text, "remaining")
+
     @app.after_request
     def security_headers(response):
         for name, value in SECURITY_HEADERS.items():
@@ -131,3 +138,22 @@ def _register_hooks(app: Flask) -> None:
             "lang": current_language(),
             "language_form": LanguageForm() if has_request_context() else None,
         }
+
+
+def remaining_days_text(dossier) -> str:
+    """"3 working days left" / "2 working days overdue" for a dossier with a due date."""
+    from flask_babel import ngettext
+
+    from portal.calendar import LOCAL_TZ, working_days_between
+    from portal.calendar.queries import overrides
+    from portal.db import utcnow
+
+    if dossier.due_at is None:
+        return ""
+    today = utcnow().astimezone(LOCAL_TZ).date()
+    days = working_days_between(today, dossier.due_at.astimezone(LOCAL_TZ).date(), overrides())
+    if dossier.is_overdue():
+        late = max(-days, 0)
+        return ngettext("overdue by %(num)d working day", "overdue by %(num)d working days", late) if late \
+            else ngettext("overdue by %(num)d working day", "overdue by %(num)d working days", 0)
+    return ngettext("%(num)d working day left", "%(num)d working days left", days)

@@ -194,6 +194,9 @@ class Procedure(Bilingual, db.Model):
     )
     # A procedure for a new project creates the project together with the dossier.
     creates_project: Mapped[bool] = mapped_column(default=False)
+    # Its approval grants or amends an investment registration certificate (number and date
+    # are recorded on the project).
+    issues_irc: Mapped[bool] = mapped_column(default=False)
     # The procedure's own fields, filled in by the investor:
     # [{"key", "label_vi", "label_en", "type": text|textarea|number|date, "required"}].
     form_fields: Mapped[list] = mapped_column(sa.JSON, default=list)

@@ -15,7 +15,12 @@ from portal.extensions import db
 
 
 class SlipKind(enum.StrEnum):
-    RECEIPT = "receipt"
+    RECEIPT = "receipt"          # 1. Giấy tiếp nhận hồ sơ và hẹn trả kết quả
+    SUPPLEMENT = "supplement"    # 2. Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ
+    REFUSAL = "refusal"          # 3. Phiếu từ chối tiếp nhận, giải quyết hồ sơ
+    APOLOGY = "apology"          # 4. Văn bản xin lỗi và hẹn lại ngày trả kết quả
+    STOP = "stop"                # 5. Thông báo dừng giải quyết hồ sơ
+    CONTROL = "control"          # 6. Phiếu kiểm soát quá trình giải quyết hồ sơ
 
     @property
     def title(self) -> str:
@@ -28,6 +33,11 @@ class SlipKind(enum.StrEnum):
 
 _SLIP_TITLES = {
     SlipKind.RECEIPT: _l("Receipt and appointment slip"),
+    SlipKind.SUPPLEMENT: _l("Request to supplement the dossier"),
+    SlipKind.REFUSAL: _l("Refusal to receive or process the dossier"),
+    SlipKind.APOLOGY: _l("Apology and new appointment"),
+    SlipKind.STOP: _l("Notice of stopping the processing"),
+    SlipKind.CONTROL: _l("Process control slip"),
 }
 
 

@@ -21,16 +21,20 @@ from portal.services.pdf import render_pdf
 from portal.services.storage import get_storage
 from portal.services.unit_of_work import after_commit, on_rollback
 
-# Suffix of the slip number in the book: "Số: 00092/TN".
-NUMBER_SUFFIX = {SlipKind.RECEIPT: "TN"}
+# Suffix of the slip number in its book: "Số: 00092/TN".
+NUMBER_SUFFIX = {
+    SlipKind.RECEIPT: "TN", SlipKind.SUPPLEMENT: "BS", SlipKind.REFUSAL: "TC",
+    SlipKind.APOLOGY: "XL", SlipKind.STOP: "DXL", SlipKind.CONTROL: "KS",
+}
 
 
-def issue(dossier, kind: SlipKind) -> Slip:
-    year = dossier.received_at.astimezone(LOCAL_TZ).strftime("%Y") if dossier.received_at else \
-        utcnow().astimezone(LOCAL_TZ).strftime("%Y")
+def issue(dossier, kind: SlipKind, **extra) -> Slip:
+    """Number the slip in its yearly book and freeze what it prints; rendered after commit."""
+    issued = dossier.received_at if kind is SlipKind.RECEIPT else utcnow()
+    year = issued.astimezone(LOCAL_TZ).strftime("%Y")
     serial = next_number(f"slip-{kind.value}", year)
     number = f"{serial:05d}/{NUMBER_SUFFIX[kind]}"
-    data = getattr(builders, kind.value)(dossier, number, serial)
+    data = getattr(builders, kind.value)(dossier, number, serial, **extra)
     slip = Slip(dossier=dossier, kind=kind, number=f"{number}-{year}", data=data)
     db.session.add(slip)
     db.session.flush()

@@ -30,3 +30,28 @@ def receive(code: str, email: str) -> None:
     commit()
     due = dossier.due_at.isoformat() if dossier.due_at else "no time limit"
     click.echo(f"received {dossier.code}; due {due}")
+
+
+@dossiers_cli.command("remind")
+def remind() -> None:
+    """E-mail each officer the dossiers due tomorrow and those overdue (run daily from cron)."""
+    from datetime import datetime, time, timedelta
+
+    from portal.accounts.models import OFFICER_ROLES, User
+    from portal.calendar import LOCAL_TZ
+    from portal.db import utcnow
+    from portal.dossiers import notifications
+    from portal.dossiers.queries import due_for_reminder
+    from portal.extensions import db
+
+    now = utcnow()
+    tomorrow_end = datetime.combine(now.astimezone(LOCAL_TZ).date() + timedelta(days=2), time.min, LOCAL_TZ)
+    sent = 0
+    officers = db.session.scalars(db.select(User).where(User.role.in_(OFFICER_ROLES), User.is_active.is_(True)))
+    for officer in officers:
+        due_soon, overdue = due_for_reminder(officer, now, tomorrow_end)
+        if due_soon or overdue:
+            notifications.reminder(officer, due_soon, overdue)
+            sent += 1
+    commit()
+    click.echo(f"reminders sent: {sent}")

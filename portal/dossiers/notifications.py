@@ -28,3 +28,23 @@ def received(dossier) -> None:
 
 def withdrawn(dossier) -> None:
     _send(dossier, "dossiers/emails/withdrawn")
+
+
+def status_changed(dossier, event) -> None:
+    """Every change of status, told to the investor in the investor's language."""
+    if event.from_state == event.to_state:
+        if event.action != "apologize":
+            return
+    _send(dossier, "dossiers/emails/status_changed", event=event)
+
+
+def assigned(dossier) -> None:
+    specialist = dossier.assignee
+    if specialist is not None and specialist.is_active:
+        send_mail(specialist.email, "dossiers/emails/assigned", specialist.language, user=specialist,
+                  dossier=dossier, officer_url=external_url("officer.dossier", dossier_id=dossier.id))
+
+
+def reminder(officer, due_soon, overdue) -> None:
+    send_mail(officer.email, "dossiers/emails/reminder", officer.language, user=officer,
+              due_soon=due_soon, overdue=overdue, queue_url=external_url("officer.index"))

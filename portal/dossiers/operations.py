@@ -21,7 +21,7 @@ from portal.db import utcnow
 from portal.documents import operations as slips
 from portal.documents.models import SlipKind
 from portal.dossiers import codes, notifications, uploads, workflow
-from portal.dossiers.models import Dossier, DossierFile, ReturnMethod
+from portal.dossiers.models import Dossier, DossierFile, FileKind, ReturnMethod, SupplementItem
 from portal.dossiers.workflow import Action, State
 from portal.extensions import db
 from portal.projects.models import Project
@@ -61,10 +61,16 @@ def save_draft(dossier: Dossier, user, *, field_values: dict, return_method: str
 
 
 def add_file(dossier: Dossier, user, document: Optional[RequiredDocument], upload) -> DossierFile:
-    """Check `upload` and stream it to storage; refused files leave nothing behind."""
+    """Attach a file to a draft for one of the procedure's documents."""
     _check_editable(dossier, user)
     if document is not None and document.procedure_id != dossier.procedure_id:
         raise DossierError(_("This document is not part of the procedure."))
+    return store_upload(dossier, user, upload, document=document)
+
+
+def store_upload(dossier: Dossier, user, upload, *, document: Optional[RequiredDocument] = None,
+                 kind: FileKind = FileKind.APPLICATION, item: Optional[SupplementItem] = None) -> DossierFile:
+    """Check `upload` and stream it to storage; refused files leave nothing behind."""
     config = current_app.config
     name = uploads.clean_filename(upload.filename)
     ext = uploads.extension(name)
@@ -97,6 +103,7 @@ def add_file(dossier: Dossier, user, document: Optional[RequiredDocument], uploa
     record = DossierFile(
         dossier=dossier, required_document=document, original_name=name, storage_key=key,
         content_type=content_type, size=stored.size, sha256=stored.sha256, uploaded_by_id=user.id,
+        kind=kind, supplement_item_id=item.id if item else None,
     )
     db.session.add(record)
     db.session.flush()

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import Role
-from portal.dossiers.models import Dossier, DossierEvent, DossierFile
+from portal.dossiers.models import Dossier, DossierEvent, DossierFile, SupplementRequest
 from portal.dossiers.workflow import State
 from portal.extensions import db
 
@@ -38,7 +38,9 @@ def dossier_for(user, dossier_id: int) -> Optional[Dossier]:
         db.select(Dossier)
         .where(Dossier.id == dossier_id, visible_to(user))
         .options(selectinload(Dossier.files).selectinload(DossierFile.required_document),
-                 selectinload(Dossier.events))
+                 selectinload(Dossier.events).selectinload(DossierEvent.actor),
+                 selectinload(Dossier.supplement_requests).selectinload(SupplementRequest.items),
+                 selectinload(Dossier.notes))
     )
 
 
@@ -90,3 +92,106 @@ def tracked_dossier(code: str, key: str) -> Optional[Dossier]:
     if dossier is None or not hmac.compare_digest(given, expected):
         return None
     return dossier
+
+
+# --- officers' queues -----------------------------------------------------------------
+
+QUEUE_LIMIT = 200
+_LIST_OPTIONS = (selectinload(Dossier.procedure), selectinload(Dossier.enterprise), selectinload(Dossier.unit),
+                 selectinload(Dossier.assignee))
+
+
+def _queue(user, *conditions, order=()):
+    return list(db.session.scalars(
+        db.select(Dossier).where(visible_to(user), *conditions).options(*_LIST_OPTIONS)
+        .order_by(*order, Dossier.id).limit(QUEUE_LIMIT)
+    ))
+
+
+def desk_queue(user) -> dict[str, list[Dossier]]:
+    """Submitted dossiers, oldest first; results waiting to be handed over."""
+    return {
+        "submitted": _queue(user, Dossier.state == State.SUBMITTED, order=(Dossier.submitted_at,)),
+        "resolved": _queue(user, Dossier.state == State.RESOLVED, order=(Dossier.finished_at,)),
+    }
+
+
+def unit_queue(user) -> dict[str, list[Dossier]]:
+    """The unit's dossiers waiting for a specialist, and those being processed (by due date)."""
+    return {
+        "received": _queue(user, Dossier.state == State.RECEIVED, order=(Dossier.received_at,)),
+        "processing": _queue(
+            user, Dossier.state.in_([State.IN_PROGRESS, State.SUPPLEMENT_REQUESTED, State.PENDING_APPROVAL]),
+            order=(Dossier.due_at.is_(None), Dossier.due_at)),
+    }
+
+
+def specialist_queue(user) -> list[Dossier]:
+    """The specialist's dossiers by due date: overdue ones come first, being the earliest."""
+    return _queue(user, Dossier.assignee_id == user.id,
+                  Dossier.state.in_([State.IN_PROGRESS, State.SUPPLEMENT_REQUESTED, State.PENDING_APPROVAL]),
+                  order=(Dossier.due_at.is_(None), Dossier.due_at))
+
+
+def approvals_queue(user) -> list[Dossier]:
+    return _queue(user, Dossier.state == State.PENDING_APPROVAL, order=(Dossier.due_at.is_(None), Dossier.due_at))
+
+
+def specialists_of(unit_id: int) -> list:
+    from portal.accounts.models import Role, User
+
+    return list(db.session.scalars(
+        db.select(User).where(User.unit_id == unit_id, User.role == Role.SPECIALIST, User.is_active.is_(True))
+        .order_by(User.full_name)
+    ))
+
+
+def specialist_loads(unit_id: int, now) -> list[tuple]:
+    """(specialist, open dossiers, overdue dossiers) for each specialist of the unit."""
+    active = [State.IN_PROGRESS, State.PENDING_APPROVAL, State.SUPPLEMENT_REQUESTED]
+    running = [State.IN_PROGRESS, State.PENDING_APPROVAL]
+    counts = dict(
+        (row.assignee_id, (row.open, row.overdue))
+        for row in db.session.execute(
+            db.select(
+                Dossier.assignee_id,
+                sa.func.count().label("open"),
+                sa.func.count().filter(sa.and_(Dossier.state.in_(running), Dossier.due_at < now)).label("overdue"),
+            ).where(Dossier.unit_id == unit_id, Dossier.state.in_(active)).group_by(Dossier.assignee_id)
+        )
+    )
+    return [(s, *counts.get(s.id, (0, 0))) for s in specialists_of(unit_id)]
+
+
+def tracking_book(user, start, end) -> list[Dossier]:
+    """Dossiers received between two local dates (inclusive), in order of reception."""
+    from datetime import datetime, time, timedelta
+
+    from portal.calendar import LOCAL_TZ
+
+    begin = datetime.combine(start, time.min, LOCAL_TZ)
+    finish = datetime.combine(end + timedelta(days=1), time.min, LOCAL_TZ)
+    return list(db.session.scalars(
+        db.select(Dossier)
+        .where(visible_to(user), Dossier.received_at >= begin, Dossier.received_at < finish)
+        .options(*_LIST_OPTIONS, selectinload(Dossier.events))
+        .order_by(Dossier.received_at, Dossier.id)
+        .limit(5000)
+    ))
+
+
+def due_for_reminder(officer, now, tomorrow_end):
+    """(due tomorrow, overdue) among the dossiers the officer must act on."""
+    from portal.accounts.models import Role
+
+    if officer.role is Role.SPECIALIST:
+        mine = [Dossier.assignee_id == officer.id, Dossier.state == State.IN_PROGRESS]
+    elif officer.role is Role.DEPARTMENT_HEAD:
+        mine = [Dossier.unit_id == officer.unit_id, Dossier.state.in_([State.RECEIVED, State.PENDING_APPROVAL])]
+    elif officer.role is Role.BOARD_LEADER:
+        mine = [Dossier.state == State.PENDING_APPROVAL]
+    else:
+        return [], []
+    rows = _queue(officer, *mine, Dossier.due_at.is_not(None), Dossier.due_at < tomorrow_end,
+                  order=(Dossier.due_at,))
+    return [d for d in rows if d.due_at >= now], [d for d in rows if d.due_at < now]

@@ -6,18 +6,21 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from forms.dossiers import ConfirmForm, StartDossierForm, UploadForm, WithdrawForm, draft_form_class
+from forms.officer import RatingForm
 from portal.accounts.models import Role
 from portal.catalogue import queries as catalogue
 from portal.catalogue.models import RequiredDocument
 from portal.documents import queries as slip_queries
 from portal.documents.operations import ensure_rendered
 from portal.dossiers import operations as ops
-from portal.dossiers import queries
+from portal.dossiers import processing, queries
+from portal.dossiers.models import SupplementItem
 from portal.dossiers.workflow import State
 from portal.extensions import db
 from portal.projects import operations as project_ops
 from portal.projects import queries as project_queries
 from portal.services.storage import get_storage
+from portal.services.unit_of_work import rollback
 from portal.web import roles_required
 
 bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
@@ -65,6 +68,7 @@ def new(procedure_code: str):
         try:
             dossier = ops.start_dossier(user=current_user, procedure=procedure, project=project)
         except ops.DossierError as exc:
+            rollback()
             flash(str(exc), "error")
             return redirect(url_for("catalogue.detail", code=procedure.code))
         flash(_("Your draft dossier has been created. Attach the documents, then submit it."), "success")
@@ -101,6 +105,7 @@ def upload(dossier_id: int, document_id: int):
         try:
             record = ops.add_file(dossier, current_user, document, form.file.data)
         except ops.DossierError as exc:
+            rollback()
             flash(str(exc), "error")
         else:
             flash(_("%(name)s has been attached.", name=record.original_name), "success")
@@ -116,6 +121,7 @@ def delete_file(dossier_id: int, file_id: int):
         try:
             ops.remove_file(dossier, current_user, record)
         except ops.DossierError as exc:
+            rollback()
             flash(str(exc), "error")
         else:
             flash(_("%(name)s has been removed.", name=record.original_name), "success")
@@ -135,6 +141,7 @@ def submit(dossier_id: int):
         try:
             ops.submit_dossier(dossier, current_user)
         except ops.DossierError as exc:
+            rollback()
             flash(str(exc), "error")
             return redirect(url_for("dossiers.detail", dossier_id=dossier.id))
         flash(_("Your dossier has been submitted. Its code is %(code)s.", code=dossier.code), "success")
@@ -148,9 +155,17 @@ def detail(dossier_id: int):
         from portal.extensions import login_manager
 
         return login_manager.unauthorized()
-    dossier = _load(dossier_id)
+    return _detail(_load(dossier_id))
+
+
+def _detail(dossier, status: int = 200, **given):
+    from portal.dossiers.models import ServiceRating
+
+    rated = db.session.scalar(db.select(ServiceRating).where(ServiceRating.dossier_id == dossier.id))
+    context = {"withdraw_form": WithdrawForm(), "rating_form": RatingForm(), "upload_form": UploadForm(),
+               "send_form": ConfirmForm(), **given}
     return render_template("dossiers/detail.html", dossier=dossier, slips=slip_queries.slips_of(dossier),
-                           withdraw_form=WithdrawForm())
+                           rating=rated, **context), status
 
 
 @bp.post("/<int:dossier_id>/withdraw")
@@ -162,17 +177,70 @@ def withdraw(dossier_id: int):
         try:
             ops.withdraw_dossier(dossier, current_user, form.reason.data)
         except ops.DossierError as exc:
+            rollback()
             flash(str(exc), "error")
         else:
             flash(_("The dossier has been withdrawn."), "success")
             return redirect(url_for("dossiers.detail", dossier_id=dossier.id))
-    return render_template("dossiers/detail.html", dossier=dossier, slips=slip_queries.slips_of(dossier),
-                           withdraw_form=form), 200
+    return _detail(dossier, withdraw_form=form)
+
+
+@bp.post("/<int:dossier_id>/supplement/<int:item_id>/files")
+@investor_only
+def supplement_upload(dossier_id: int, item_id: int):
+    dossier = _load(dossier_id)
+    item = db.session.get(SupplementItem, item_id) or abort(404)
+    form = UploadForm()
+    if not form.validate_on_submit():
+        flash(" ".join(str(e) for e in form.file.errors) or _("Please choose a file."), "error")
+    else:
+        try:
+            record = processing.add_supplement_file(dossier, current_user, item, form.file.data)
+        except ops.DossierError as exc:
+            rollback()
+            flash(str(exc), "error")
+        else:
+            flash(_("%(name)s has been attached.", name=record.original_name), "success")
+    return redirect(url_for("dossiers.detail", dossier_id=dossier.id, _anchor=f"item-{item_id}"))
+
+
+@bp.post("/<int:dossier_id>/supplement/send")
+@investor_only
+def supplement_send(dossier_id: int):
+    dossier = _load(dossier_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            processing.resubmit_supplement(dossier, current_user)
+        except ops.DossierError as exc:
+            rollback()
+            flash(str(exc), "error")
+        else:
+            flash(_("The supplement has been sent."), "success")
+    return redirect(url_for("dossiers.detail", dossier_id=dossier.id))
+
+
+@bp.post("/<int:dossier_id>/rating")
+@investor_only
+def rate(dossier_id: int):
+    dossier = _load(dossier_id)
+    form = RatingForm()
+    if form.validate_on_submit():
+        try:
+            processing.rate_service(dossier, current_user, form.score.data, form.comment.data)
+        except ops.DossierError as exc:
+            rollback()
+            flash(str(exc), "error")
+        else:
+            flash(_("Thank you for rating the service."), "success")
+            return redirect(url_for("dossiers.detail", dossier_id=dossier.id))
+    return _detail(dossier, rating_form=form)
 
 
 @bp.get("/<int:dossier_id>/files/<int:file_id>")
 def download_file(dossier_id: int, file_id: int):
-    record = queries.file_for(current_user, dossier_id, file_id) or abort(404)
+    record = queries.file_for(current_user, dossier_id, file_id)
+    if record is None or not record.visible_to(current_user):
+        abort(404)
     return _send_stored(record.storage_key, record.original_name, record.content_type)
 
 

@@ -86,6 +86,18 @@ FINAL_STATES = frozenset({State.RETURNED, State.REFUSED, State.STOPPED, State.WI
 class Action(enum.StrEnum):
     SUBMIT = "submit"
     RECEIVE = "receive"
+    REQUEST_SUPPLEMENT = "request_supplement"
+    REFUSE = "refuse"
+    RESUBMIT = "resubmit"
+    ASSIGN = "assign"
+    REASSIGN = "reassign"
+    PROPOSE_RESULT = "propose_result"
+    PROPOSE_STOP = "propose_stop"
+    APPROVE = "approve"
+    DECLINE = "decline"
+    SEND_BACK = "send_back"
+    RETURN_RESULT = "return_result"
+    APOLOGIZE = "apologize"
     WITHDRAW = "withdraw"
 
     @property
@@ -96,26 +108,70 @@ class Action(enum.StrEnum):
 _ACTION_TITLES = {
     Action.SUBMIT: _l("Submitted online"),
     Action.RECEIVE: _l("Received by the one-stop desk"),
+    Action.REQUEST_SUPPLEMENT: _l("Supplement requested"),
+    Action.REFUSE: _l("Refused"),
+    Action.RESUBMIT: _l("Supplement sent by the investor"),
+    Action.ASSIGN: _l("Assigned to a specialist"),
+    Action.REASSIGN: _l("Reassigned to another specialist"),
+    Action.PROPOSE_RESULT: _l("Result proposed for approval"),
+    Action.PROPOSE_STOP: _l("Stop proposed for approval"),
+    Action.APPROVE: _l("Approved"),
+    Action.DECLINE: _l("Not approved"),
+    Action.SEND_BACK: _l("Sent back to the specialist"),
+    Action.RETURN_RESULT: _l("Result returned to the investor"),
+    Action.APOLOGIZE: _l("Apology and new appointment issued"),
     Action.WITHDRAW: _l("Withdrawn by the investor"),
 }
+
+# A target that depends on the dossier: where a supplement returns to, what an approval means.
+BACK_TO_ORIGIN = "back_to_origin"
+BY_PROPOSAL = "by_proposal"
+UNCHANGED = "unchanged"
+
+_DESK, _SPECIALIST, _HEAD, _LEADER, _INVESTOR = (
+    Role.DESK_OFFICER, Role.SPECIALIST, Role.DEPARTMENT_HEAD, Role.BOARD_LEADER, Role.INVESTOR)
+_OPEN_BEFORE_RESULT = frozenset(
+    {State.SUBMITTED, State.RECEIVED, State.IN_PROGRESS, State.SUPPLEMENT_REQUESTED, State.PENDING_APPROVAL})
+_CLOCK_RUNNING = frozenset({State.RECEIVED, State.IN_PROGRESS, State.PENDING_APPROVAL})
+
+
+def _only(*states: State) -> frozenset[State]:
+    return frozenset(states)
 
 
 @dataclass(frozen=True)
 class Transition:
-    sources: frozenset[State]
-    target: State
-    roles: frozenset[Role]
+    """Who may take an action from which states (per role), and where it leads."""
+
+    allowed: dict[Role, frozenset[State]]
+    target: object  # a State, or BACK_TO_ORIGIN / BY_PROPOSAL / UNCHANGED
+
+    def sources(self) -> frozenset[State]:
+        return frozenset().union(*self.allowed.values())
 
 
+# The workflow, in one table (see DESIGN.md). Unit and assignment guards are in can_apply.
 TRANSITIONS: dict[Action, Transition] = {
-    Action.SUBMIT: Transition(frozenset({State.DRAFT}), State.SUBMITTED, frozenset({Role.INVESTOR})),
-    Action.RECEIVE: Transition(frozenset({State.SUBMITTED}), State.RECEIVED, frozenset({Role.DESK_OFFICER})),
-    Action.WITHDRAW: Transition(
-        frozenset({State.SUBMITTED, State.RECEIVED, State.IN_PROGRESS, State.SUPPLEMENT_REQUESTED,
-                   State.PENDING_APPROVAL}),
-        State.WITHDRAWN,
-        frozenset({Role.INVESTOR}),
-    ),
+    Action.SUBMIT: Transition({_INVESTOR: _only(State.DRAFT)}, State.SUBMITTED),
+    Action.RECEIVE: Transition({_DESK: _only(State.SUBMITTED)}, State.RECEIVED),
+    Action.REQUEST_SUPPLEMENT: Transition(
+        {_DESK: _only(State.SUBMITTED), _SPECIALIST: _only(State.IN_PROGRESS)}, State.SUPPLEMENT_REQUESTED),
+    Action.REFUSE: Transition({_DESK: _only(State.SUBMITTED)}, State.REFUSED),
+    Action.RESUBMIT: Transition({_INVESTOR: _only(State.SUPPLEMENT_REQUESTED)}, BACK_TO_ORIGIN),
+    Action.ASSIGN: Transition({_HEAD: _only(State.RECEIVED)}, State.IN_PROGRESS),
+    Action.REASSIGN: Transition({_HEAD: _only(State.IN_PROGRESS)}, State.IN_PROGRESS),
+    Action.PROPOSE_RESULT: Transition({_SPECIALIST: _only(State.IN_PROGRESS)}, State.PENDING_APPROVAL),
+    Action.PROPOSE_STOP: Transition({_SPECIALIST: _only(State.IN_PROGRESS)}, State.PENDING_APPROVAL),
+    Action.APPROVE: Transition(
+        {_HEAD: _only(State.PENDING_APPROVAL), _LEADER: _only(State.PENDING_APPROVAL)}, BY_PROPOSAL),
+    Action.DECLINE: Transition(
+        {_HEAD: _only(State.PENDING_APPROVAL), _LEADER: _only(State.PENDING_APPROVAL)}, State.RESOLVED),
+    Action.SEND_BACK: Transition(
+        {_HEAD: _only(State.PENDING_APPROVAL), _LEADER: _only(State.PENDING_APPROVAL)}, State.IN_PROGRESS),
+    Action.RETURN_RESULT: Transition({_DESK: _only(State.RESOLVED)}, State.RETURNED),
+    Action.APOLOGIZE: Transition(
+        {_DESK: _CLOCK_RUNNING, _HEAD: _CLOCK_RUNNING, _LEADER: _CLOCK_RUNNING}, UNCHANGED),
+    Action.WITHDRAW: Transition({_INVESTOR: _OPEN_BEFORE_RESULT}, State.WITHDRAWN),
 }
 
 
@@ -124,12 +180,32 @@ class TransitionRefused(Exception):
 
 
 def can_apply(dossier: "Dossier", action: Action, actor) -> bool:
-    transition = TRANSITIONS[action]
-    if dossier.state not in transition.sources or actor.role not in transition.roles:
+    """The one permission check for every move: role, state, and who the dossier belongs to."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return False
+    transition = TRANSITIONS[action]
+    if dossier.state not in transition.allowed.get(actor.role, frozenset()):
+        return False
+    if action is Action.APOLOGIZE and dossier.apology_issued_at is not None:
+        return False  # a new date may be set once
     if actor.role is Role.INVESTOR:
         return dossier.enterprise_id in actor.enterprise_ids
+    if actor.role is Role.SPECIALIST:
+        return dossier.assignee_id == actor.id
+    if actor.role is Role.DEPARTMENT_HEAD:
+        return dossier.unit_id == actor.unit_id
     return True
+
+
+def target_of(dossier: "Dossier", action: Action) -> State:
+    target = TRANSITIONS[action].target
+    if target == BACK_TO_ORIGIN:
+        return dossier.supplement_origin or State.SUBMITTED
+    if target == BY_PROPOSAL:
+        return State.STOPPED if dossier.proposal == "stop" else State.RESOLVED
+    if target == UNCHANGED:
+        return dossier.state
+    return target
 
 
 def apply(dossier: "Dossier", action: Action, actor, note: str = "", at: Optional[datetime] = None) -> "DossierEvent":
@@ -140,15 +216,16 @@ def apply(dossier: "Dossier", action: Action, actor, note: str = "", at: Optiona
 
     if not can_apply(dossier, action, actor):
         raise TransitionRefused(action.value)
+    target = target_of(dossier, action)
     event = DossierEvent(
         dossier=dossier,
         actor=actor,
         action=action.value,
         from_state=dossier.state,
-        to_state=TRANSITIONS[action].target,
+        to_state=target,
         note=note,
         created_at=at or utcnow(),
     )
-    dossier.state = TRANSITIONS[action].target
+    dossier.state = target
     db.session.add(event)
     return event

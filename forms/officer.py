@@ -1,0 +1,160 @@
+"""Forms of the officers' workspace. Each has a prefix: several share the dossier page."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (DateField, FieldList, Form, FormField, RadioField, SelectField, StringField,
+                     SubmitField, TextAreaField, TimeField)
+from wtforms.validators import DataRequired, Length, Optional
+
+from forms.common import clean_text
+
+STRIP = [clean_text]
+SUPPLEMENT_ROWS = 5
+
+
+def _text(label, message=None, max_length=4000, area=True, description=None):
+    validators = [DataRequired(message=message)] if message else [Optional()]
+    field = TextAreaField if area else StringField
+    return field(label, filters=STRIP, validators=[*validators, Length(max=max_length)], description=description)
+
+
+class ActionForm(FlaskForm):
+    """A confirmation (receive, and so on): only its CSRF token and a button."""
+
+    submit = SubmitField(_l("Confirm"))
+
+
+class SupplementItemForm(Form):
+    document = SelectField(_l("Document concerned"), coerce=int, default=0, validate_choice=False)
+    description = StringField(_l("What must be supplemented"), filters=STRIP, validators=[Length(max=1000)])
+    reason = StringField(_l("Reason"), filters=STRIP, validators=[Length(max=1000)])
+
+
+class SupplementForm(FlaskForm):
+    items = FieldList(FormField(SupplementItemForm), min_entries=SUPPLEMENT_ROWS, max_entries=20)
+    note = _text(_l("Note to the investor"), max_length=2000)
+    submit = SubmitField(_l("Send the supplement request"))
+
+    def __init__(self, documents, *args, **kwargs):
+        super().__init__(*args, prefix="supplement", **kwargs)
+        choices = [(0, _l("Other / the whole dossier"))] + [(d.id, f"{d.position}. {d.name}") for d in documents]
+        for entry in self.items:
+            entry.form.document.choices = choices
+
+    @property
+    def item_data(self) -> list[dict]:
+        return [{"document_id": e.form.document.data or None, "description": e.form.description.data,
+                 "reason": e.form.reason.data} for e in self.items]
+
+
+class RefuseForm(FlaskForm):
+    reason = _text(_l("Reason for the refusal"), _l("Give the specific reason for the refusal."))
+    submit = SubmitField(_l("Refuse the dossier"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="refuse", **kwargs)
+
+
+class AssignForm(FlaskForm):
+    specialist = SelectField(_l("Specialist"), coerce=int, validate_choice=False)
+    submit = SubmitField(_l("Assign"))
+
+    def __init__(self, specialists, *args, **kwargs):
+        super().__init__(*args, prefix="assign", **kwargs)
+        self.specialist.choices = [(s.id, s.full_name) for s in specialists]
+
+
+class ProposeResultForm(FlaskForm):
+    draft = FileField(_l("Draft result document"))
+    note = _text(_l("Note for the approver"), max_length=2000)
+    submit = SubmitField(_l("Send for approval"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="propose", **kwargs)
+
+
+class ProposeStopForm(FlaskForm):
+    reason = _text(_l("Reason for stopping"), _l("Give the reason for stopping."))
+    submit = SubmitField(_l("Propose to stop processing"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="stop", **kwargs)
+
+
+class ApproveForm(FlaskForm):
+    result = FileField(_l("Signed result document"))
+    irc_number = StringField(_l("Certificate number"), filters=STRIP, validators=[Length(max=60)])
+    irc_date = DateField(_l("Certificate date"), validators=[Optional()])
+    note = _text(_l("Note"), max_length=2000)
+    submit = SubmitField(_l("Approve"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="approve", **kwargs)
+
+
+class DeclineForm(FlaskForm):
+    reasons = _text(_l("Reasons for not approving"), _l("Give the reasons for not approving."))
+    submit = SubmitField(_l("Do not approve"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="decline", **kwargs)
+
+
+class SendBackForm(FlaskForm):
+    comment = _text(_l("Comment for the specialist"), _l("Say what the specialist should change."))
+    submit = SubmitField(_l("Send back to the specialist"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="back", **kwargs)
+
+
+class ReturnForm(FlaskForm):
+    handover = _text(_l("How the result was handed over"), _l("Record how the result was handed over."),
+                     max_length=255, area=False,
+                     description=_l("For example: in person to Mr/Ms ..., ID card no. ...; or by post, tracking no. ..."))
+    submit = SubmitField(_l("Record the return of the result"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="return", **kwargs)
+
+
+class ApologyForm(FlaskForm):
+    new_date = DateField(_l("New appointment date"), validators=[DataRequired(message=_l("Choose the new date."))])
+    new_time = TimeField(_l("Time"), default=None, validators=[DataRequired(message=_l("Choose the time."))])
+    reason = _text(_l("Reason for the delay"), _l("Give the reason for the delay."))
+    submit = SubmitField(_l("Issue the apology"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="apology", **kwargs)
+
+
+class NoteForm(FlaskForm):
+    text = _text(_l("Internal note"), _l("Write the note first."),
+                 description=_l("Seen only by the Board's officers."))
+    submit = SubmitField(_l("Add the note"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="note", **kwargs)
+
+
+class BookForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    start = DateField(_l("From"), validators=[Optional()])
+    end = DateField(_l("To"), validators=[Optional()])
+
+
+class RatingForm(FlaskForm):
+    score = RadioField(_l("Your rating"), coerce=int, choices=[(n, str(n)) for n in range(5, 0, -1)],
+                       validators=[DataRequired(message=_l("Choose from 1 to 5."))])
+    comment = _text(_l("Comment"), max_length=2000)
+    submit = SubmitField(_l("Send the rating"))
+
+
+class SupplementReplyForm(FlaskForm):
+    submit = SubmitField(_l("Send the supplement"))
+
+

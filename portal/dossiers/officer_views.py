@@ -1,0 +1,340 @@
+"""The officers' workspace: queues by role, the dossier page with its actions, the book."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, time, timedelta
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from forms import officer as forms
+from portal.accounts.models import OFFICER_ROLES, Role
+from portal.calendar import LOCAL_TZ, working_days_between
+from portal.calendar.queries import overrides
+from portal.db import utcnow
+from portal.documents import operations as slips
+from portal.documents import queries as slip_queries
+from portal.documents.builders import control_rows
+from portal.documents.models import SlipKind
+from portal.dossiers import processing, queries
+from portal.dossiers.operations import DossierError
+from portal.dossiers.timeliness import of_dossier
+from portal.services.storage import get_storage
+from portal.services.unit_of_work import rollback
+from portal.web import roles_required
+
+bp = Blueprint("officer", __name__, url_prefix="/officer")
+officers_only = roles_required(*OFFICER_ROLES)
+
+HOME = {Role.DESK_OFFICER: "officer.desk", Role.DEPARTMENT_HEAD: "officer.unit",
+        Role.SPECIALIST: "officer.mine", Role.BOARD_LEADER: "officer.approvals"}
+
+
+@bp.get("/")
+@officers_only
+def index():
+    return redirect(url_for(HOME[current_user.role]))
+
+
+@bp.get("/desk")
+@roles_required(Role.DESK_OFFICER)
+def desk():
+    return render_template("officer/desk.html", lists=queries.desk_queue(current_user), now=utcnow())
+
+
+@bp.get("/unit")
+@roles_required(Role.DEPARTMENT_HEAD)
+def unit():
+    now = utcnow()
+    return render_template("officer/unit.html", lists=queries.unit_queue(current_user), now=now,
+                           loads=queries.specialist_loads(current_user.unit_id, now))
+
+
+@bp.get("/mine")
+@roles_required(Role.SPECIALIST)
+def mine():
+    return render_template("officer/mine.html", dossiers=queries.specialist_queue(current_user), now=utcnow())
+
+
+@bp.get("/approvals")
+@roles_required(Role.DEPARTMENT_HEAD, Role.BOARD_LEADER)
+def approvals():
+    return render_template("officer/approvals.html", dossiers=queries.approvals_queue(current_user), now=utcnow())
+
+
+# --- one dossier ------------------------------------------------------------------------
+
+def _load(dossier_id: int):
+    return queries.dossier_for(current_user, dossier_id) or abort(404)
+
+
+def _forms(dossier, **given) -> dict:
+    documents = dossier.procedure.documents
+    built = {
+        "receive": forms.ActionForm(prefix="receive"),
+        "supplement": forms.SupplementForm(documents, formdata=None),
+        "refuse": forms.RefuseForm(formdata=None),
+        "assign": forms.AssignForm(queries.specialists_of(dossier.unit_id), formdata=None),
+        "propose": forms.ProposeResultForm(formdata=None),
+        "stop": forms.ProposeStopForm(formdata=None),
+        "approve": forms.ApproveForm(formdata=None),
+        "decline": forms.DeclineForm(formdata=None),
+        "back": forms.SendBackForm(formdata=None),
+        "return_": forms.ReturnForm(formdata=None, handover=dossier.return_method.title),
+        "apology": forms.ApologyForm(formdata=None),
+        "note": forms.NoteForm(formdata=None),
+        "control": forms.ActionForm(prefix="control"),
+    }
+    built.update(given)
+    return built
+
+
+def _page(dossier, status: int = 200, **given):
+    now = utcnow()
+    days_left = None
+    if dossier.due_at and dossier.state.is_open:
+        days_left = working_days_between(now.astimezone(LOCAL_TZ).date(), dossier.due_at.astimezone(LOCAL_TZ).date(),
+                                         overrides())
+    return render_template(
+        "officer/dossier.html", dossier=dossier, forms=_forms(dossier, **given), now=now, days_left=days_left,
+        timeliness=of_dossier(dossier, now, overrides()), slips=slip_queries.slips_of(dossier),
+    ), status
+
+
+@bp.get("/dossiers/<int:dossier_id>")
+@officers_only
+def dossier(dossier_id: int):
+    return _page(_load(dossier_id))[0]
+
+
+def _act(dossier_id: int, name: str, form, run, done: str):
+    """Validate the action's form, run the operation, or show the page again with what was typed."""
+    dossier = _load(dossier_id)
+    if form.validate_on_submit():
+        try:
+            run(dossier, form)
+        except DossierError as exc:
+            rollback()  # whatever the operation did before refusing is not kept
+            flash(str(exc), "error")
+        else:
+            flash(done, "success")
+            return redirect(url_for("officer.dossier", dossier_id=dossier.id))
+    return _page(dossier, 200, **{name: form})
+
+
+@bp.post("/dossiers/<int:dossier_id>/receive")
+@roles_required(Role.DESK_OFFICER)
+def receive(dossier_id: int):
+    from portal.dossiers.operations import receive_dossier
+
+    return _act(dossier_id, "receive", forms.ActionForm(prefix="receive"),
+                lambda d, f: receive_dossier(d, current_user), _("The dossier has been received; the receipt is issued."))
+
+
+@bp.post("/dossiers/<int:dossier_id>/supplement")
+@officers_only
+def supplement(dossier_id: int):
+    dossier = _load(dossier_id)
+    return _act(dossier_id, "supplement", forms.SupplementForm(dossier.procedure.documents),
+                lambda d, f: processing.request_supplement(d, current_user, f.item_data, f.note.data),
+                _("The supplement request has been sent to the investor."))
+
+
+@bp.post("/dossiers/<int:dossier_id>/refuse")
+@roles_required(Role.DESK_OFFICER)
+def refuse(dossier_id: int):
+    return _act(dossier_id, "refuse", forms.RefuseForm(),
+                lambda d, f: processing.refuse_dossier(d, current_user, f.reason.data),
+                _("The dossier has been refused; the refusal slip is issued."))
+
+
+@bp.post("/dossiers/<int:dossier_id>/assign")
+@roles_required(Role.DEPARTMENT_HEAD)
+def assign(dossier_id: int):
+    from portal.accounts.models import User
+    from portal.extensions import db
+
+    dossier = _load(dossier_id)
+    return _act(dossier_id, "assign", forms.AssignForm(queries.specialists_of(dossier.unit_id)),
+                lambda d, f: processing.assign(d, current_user, db.session.get(User, f.specialist.data or 0)),
+                _("The dossier has been assigned."))
+
+
+@bp.post("/dossiers/<int:dossier_id>/propose-result")
+@roles_required(Role.SPECIALIST)
+def propose_result(dossier_id: int):
+    return _act(dossier_id, "propose", forms.ProposeResultForm(),
+                lambda d, f: processing.propose_result(d, current_user, f.draft.data, f.note.data),
+                _("The draft result has been sent for approval."))
+
+
+@bp.post("/dossiers/<int:dossier_id>/propose-stop")
+@roles_required(Role.SPECIALIST)
+def propose_stop(dossier_id: int):
+    return _act(dossier_id, "stop", forms.ProposeStopForm(),
+                lambda d, f: processing.propose_stop(d, current_user, f.reason.data),
+                _("The proposal to stop has been sent for approval."))
+
+
+@bp.post("/dossiers/<int:dossier_id>/approve")
+@roles_required(Role.DEPARTMENT_HEAD, Role.BOARD_LEADER)
+def approve(dossier_id: int):
+    return _act(dossier_id, "approve", forms.ApproveForm(),
+                lambda d, f: processing.approve(d, current_user, f.result.data, f.irc_number.data, f.irc_date.data,
+                                                f.note.data),
+                _("Approved."))
+
+
+@bp.post("/dossiers/<int:dossier_id>/decline")
+@roles_required(Role.DEPARTMENT_HEAD, Role.BOARD_LEADER)
+def decline(dossier_id: int):
+    return _act(dossier_id, "decline", forms.DeclineForm(),
+                lambda d, f: processing.decline(d, current_user, f.reasons.data), _("Recorded as not approved."))
+
+
+@bp.post("/dossiers/<int:dossier_id>/send-back")
+@roles_required(Role.DEPARTMENT_HEAD, Role.BOARD_LEADER)
+def send_back(dossier_id: int):
+    return _act(dossier_id, "back", forms.SendBackForm(),
+                lambda d, f: processing.send_back(d, current_user, f.comment.data),
+                _("The dossier has been sent back to the specialist."))
+
+
+@bp.post("/dossiers/<int:dossier_id>/return")
+@roles_required(Role.DESK_OFFICER)
+def return_result(dossier_id: int):
+    return _act(dossier_id, "return_", forms.ReturnForm(),
+                lambda d, f: processing.return_result(d, current_user, f.handover.data),
+                _("The return of the result has been recorded."))
+
+
+@bp.post("/dossiers/<int:dossier_id>/apology")
+@officers_only
+def apology(dossier_id: int):
+    def run(d, f):
+        new_due = datetime.combine(f.new_date.data, f.new_time.data or time(7, 0), LOCAL_TZ)
+        processing.issue_apology(d, current_user, new_due, f.reason.data)
+
+    return _act(dossier_id, "apology", forms.ApologyForm(), run,
+                _("The apology with the new appointment has been issued."))
+
+
+@bp.post("/dossiers/<int:dossier_id>/notes")
+@officers_only
+def add_note(dossier_id: int):
+    return _act(dossier_id, "note", forms.NoteForm(),
+                lambda d, f: processing.add_note(d, current_user, f.text.data), _("The note has been added."))
+
+
+@bp.post("/dossiers/<int:dossier_id>/control-slip")
+@officers_only
+def control_slip(dossier_id: int):
+    """Issue the process control slip as the events stand now (a new slip when they changed)."""
+    dossier = _load(dossier_id)
+    if forms.ActionForm(prefix="control").validate_on_submit():
+        latest = next((s for s in reversed(slip_queries.slips_of(dossier)) if s.kind is SlipKind.CONTROL), None)
+        if latest is None or latest.data.get("event_count") != len(dossier.events):
+            latest = slips.issue(dossier, SlipKind.CONTROL, rows=control_rows(dossier, utcnow()))
+        return redirect(url_for("dossiers.download_slip", dossier_id=dossier.id, slip_id=latest.id))
+    return redirect(url_for("officer.dossier", dossier_id=dossier.id))
+
+
+@bp.get("/dossiers/<int:dossier_id>/files/<int:file_id>/view")
+@officers_only
+def view_file(dossier_id: int, file_id: int):
+    """PDF and images open in the browser, sandboxed; other files are downloaded."""
+    record = queries.file_for(current_user, dossier_id, file_id) or abort(404)
+    storage = get_storage()
+    if not storage.exists(record.storage_key):
+        abort(404)
+    inline = record.is_inline_viewable
+    response = send_file(storage.local_path(record.storage_key), mimetype=record.content_type,
+                         as_attachment=not inline, download_name=record.original_name, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    if inline:
+        response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; object-src 'self'"
+    return response
+
+
+# --- the tracking book -------------------------------------------------------------------
+
+BOOK_COLUMNS = (_l("No."), _l("Dossier code"), _l("Procedure"), _l("Applicant"), _l("Received on"), _l("Due"),
+                _l("Transferred on"), _l("Result on"), _l("Returned on"), _l("Note"))
+
+
+def _book_rows(user, start, end) -> list[list[str]]:
+    def fmt(value):
+        return value.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y") if value else ""
+
+    rows = []
+    for serial, d in enumerate(queries.tracking_book(user, start, end), start=1):
+        transferred = next((e.created_at for e in d.events if e.action in ("assign",)), None)
+        note = d.state.title if d.state.is_final or d.outcome else ""
+        rows.append([str(serial), d.code, d.procedure.name, d.enterprise.name, fmt(d.received_at), fmt(d.due_at),
+                     fmt(transferred), fmt(d.finished_at), fmt(d.returned_at), note])
+    return rows
+
+
+def _book_range():
+    form = forms.BookForm(formdata=request.args)
+    today = utcnow().astimezone(LOCAL_TZ).date()
+    form.validate()
+    start = form.start.data or today.replace(day=1)
+    end = form.end.data or today
+    if end < start:
+        start, end = end, start
+    if (end - start).days > 366:
+        start = end - timedelta(days=366)
+    form.start.data, form.end.data = start, end
+    return form, start, end
+
+
+@bp.get("/book")
+@officers_only
+def book():
+    form, start, end = _book_range()
+    return render_template("officer/book.html", form=form, rows=_book_rows(current_user, start, end),
+                           columns=[str(c) for c in BOOK_COLUMNS])
+
+
+@bp.get("/book.csv")
+@officers_only
+def book_csv():
+    _form, start, end = _book_range()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([str(c) for c in BOOK_COLUMNS])
+    writer.writerows(_book_rows(current_user, start, end))
+    # A BOM so spreadsheet programs read the Vietnamese text as UTF-8.
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="so-theo-doi-{start}-{end}.csv"'})
+
+
+@bp.get("/book.xlsx")
+@officers_only
+def book_xlsx():
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    _form, start, end = _book_range()
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "So theo doi"
+    sheet.append([_("Dossier tracking book"), f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append([str(c) for c in BOOK_COLUMNS])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for row in _book_rows(current_user, start, end):
+        sheet.append(row)
+    for column, width in zip("ABCDEFGHIJ", (6, 28, 50, 35, 17, 17, 17, 17, 17, 20)):
+        sheet.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    return send_file(buffer, as_attachment=True, download_name=f"so-theo-doi-{start}-{end}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
