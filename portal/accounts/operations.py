@@ -79,12 +79,16 @@ def resend_confirmation(email: str) -> None:
         send_confirmation(user)
 
 
-def confirm_email(token: str) -> User:
-    """Mark the address in the link as confirmed (confirming twice is harmless)."""
+def _read_link(purpose: str, token: str, max_age_setting: str) -> dict:
     try:
-        data = read_token("confirm", token, current_app.config["EMAIL_CONFIRM_MAX_AGE"])
+        return read_token(purpose, token, current_app.config[max_age_setting])
     except TokenError as exc:
         raise AccountError("expired" if exc.expired else "invalid") from exc
+
+
+def confirm_email(token: str) -> User:
+    """Mark the address in the link as confirmed (confirming twice is harmless)."""
+    data = _read_link("confirm", token, "EMAIL_CONFIRM_MAX_AGE")
     user = db.session.get(User, data.get("u"))
     if user is None or user.email != data.get("e") or not user.is_active:
         raise AccountError("invalid")
@@ -123,10 +127,7 @@ def request_password_reset(email: str) -> None:
 
 def user_for_reset_token(token: str) -> User:
     """The user a reset link belongs to; refuses expired, forged and already used links."""
-    try:
-        data = read_token("reset", token, current_app.config["PASSWORD_RESET_MAX_AGE"])
-    except TokenError as exc:
-        raise AccountError("expired" if exc.expired else "invalid") from exc
+    data = _read_link("reset", token, "PASSWORD_RESET_MAX_AGE")
     user = db.session.get(User, data.get("u"))
     if (
         user is None

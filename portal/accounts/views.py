@@ -65,7 +65,9 @@ def resend_confirmation():
         ops.resend_confirmation(form.email.data)
         flash(_("If an unconfirmed account uses this address, a new confirmation link is on its way."), "info")
         return redirect(url_for("accounts.login"))
-    return render_template("accounts/resend.html", form=form)
+    return render_template("accounts/email_form.html", form=form, heading=_("Send the confirmation link again"),
+                           intro=_("Enter the email address you registered with. If it is not yet confirmed, "
+                                   "we will send a new link."))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -105,7 +107,9 @@ def forgot():
         ops.request_password_reset(form.email.data)
         flash(_("If an account uses this address, a link to reset the password is on its way."), "info")
         return redirect(url_for("accounts.login"))
-    return render_template("accounts/forgot.html", form=form)
+    return render_template("accounts/email_form.html", form=form, heading=_("Forgot your password?"),
+                           intro=_("Enter the email address of your account. We will send you a link to choose a "
+                                   "new password."))
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])

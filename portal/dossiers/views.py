@@ -98,18 +98,24 @@ def edit(dossier_id: int):
 def upload(dossier_id: int, document_id: int):
     dossier = _load(dossier_id)
     document = db.session.get(RequiredDocument, document_id) or abort(404)
+    return _attach(lambda file: ops.add_file(dossier, current_user, document, file),
+                   url_for("dossiers.edit", dossier_id=dossier.id, _anchor=f"doc-{document_id}"))
+
+
+def _attach(store, back: str):
+    """Check the upload form, store the file with `store(file)`, say how it went, go back."""
     form = UploadForm()
     if not form.validate_on_submit():
         flash(" ".join(str(e) for e in form.file.errors) or _("Please choose a file."), "error")
     else:
         try:
-            record = ops.add_file(dossier, current_user, document, form.file.data)
+            record = store(form.file.data)
         except ops.DossierError as exc:
             rollback()
             flash(str(exc), "error")
         else:
             flash(_("%(name)s has been attached.", name=record.original_name), "success")
-    return redirect(url_for("dossiers.edit", dossier_id=dossier.id, _anchor=f"doc-{document_id}"))
+    return redirect(back)
 
 
 @bp.post("/<int:dossier_id>/files/<int:file_id>/delete")
@@ -190,18 +196,8 @@ def withdraw(dossier_id: int):
 def supplement_upload(dossier_id: int, item_id: int):
     dossier = _load(dossier_id)
     item = db.session.get(SupplementItem, item_id) or abort(404)
-    form = UploadForm()
-    if not form.validate_on_submit():
-        flash(" ".join(str(e) for e in form.file.errors) or _("Please choose a file."), "error")
-    else:
-        try:
-            record = processing.add_supplement_file(dossier, current_user, item, form.file.data)
-        except ops.DossierError as exc:
-            rollback()
-            flash(str(exc), "error")
-        else:
-            flash(_("%(name)s has been attached.", name=record.original_name), "success")
-    return redirect(url_for("dossiers.detail", dossier_id=dossier.id, _anchor=f"item-{item_id}"))
+    return _attach(lambda file: processing.add_supplement_file(dossier, current_user, item, file),
+                   url_for("dossiers.detail", dossier_id=dossier.id, _anchor=f"item-{item_id}"))
 
 
 @bp.post("/<int:dossier_id>/supplement/send")
