@@ -57,6 +57,7 @@ class Config:
     MAX_FILE_MB = _int("MAX_FILE_MB", 20)
     MAX_DOSSIER_MB = _int("MAX_DOSSIER_MB", 100)
     ALLOWED_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png")
+    CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")  # e.g. /run/clamav/clamd.ctl; empty = no scan
 
     # Office hours of the one-stop desk: receptions outside them count from the next opening.
     OFFICE_OPENS = os.environ.get("OFFICE_OPENS", "07:00")
@@ -80,6 +81,13 @@ class Config:
     EMAIL_CONFIRM_MAX_AGE = _int("EMAIL_CONFIRM_MAX_AGE", 3 * 24 * 3600)
     PASSWORD_RESET_MAX_AGE = _int("PASSWORD_RESET_MAX_AGE", 3600)
     PASSWORD_MIN_LENGTH = 10
+    LOCKOUT_THRESHOLD = _int("LOCKOUT_THRESHOLD", 5)  # wrong passwords in a row ...
+    LOCKOUT_MINUTES = _int("LOCKOUT_MINUTES", 5)      # ... pause the account this long
+    SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 30)
+    SESSION_ABSOLUTE_HOURS = _int("SESSION_ABSOLUTE_HOURS", 12)
+    MFA_PENDING_MINUTES = 10
+    # Behind a reverse proxy: how many proxies set X-Forwarded-For / -Proto (0 = none).
+    PROXY_COUNT = _int("PROXY_COUNT", 0)
 
     # Rate limits (memory by default, Redis when REDIS_URL is set).
     REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -66,7 +66,8 @@ def main(n: int = 20) -> None:
 
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(investor_id)
+        session["_user_id"] = f"{investor_id}:1"
+        session["_auth_at"] = session["_seen_at"] = int(time.time())
 
     def timed(url: str) -> float:
         start = time.perf_counter()

@@ -184,3 +184,26 @@ class ChangePasswordForm(FlaskForm):
     password = _new_password_field(_l("New password"))
     confirm = _confirm_field()
     submit = SubmitField(_l("Change password"))
+
+
+class MfaForm(FlaskForm):
+    code = StringField(
+        _l("Authentication code"),
+        filters=STRIP,
+        validators=[DataRequired(message=_l("Enter the 6-digit code from your authenticator app.")), Length(max=20)],
+        description=_l("The 6-digit code from your authenticator app, or one of your recovery codes."),
+    )
+    submit = SubmitField(_l("Verify"))
+
+
+class ChangeEmailForm(FlaskForm):
+    email = _email_field(_l("New email"))
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(message=_l("Please enter your current password."))],
+    )
+    submit = SubmitField(_l("Change email"))
+
+    def validate_email(self, field):
+        if email_taken(field.data):
+            raise ValidationError(_l("An account with this email already exists."))

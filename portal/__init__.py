@@ -23,6 +23,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.from_object(config)
     app.config.update(overrides)
     os.makedirs(app.instance_path, exist_ok=True)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -53,8 +58,15 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.is_active else None
+        # "id:generation": a session from before a logout, password change or
+        # deactivation names an old generation and is refused.
+        uid, _sep, generation = user_id.partition(":")
+        if not (uid.isdigit() and generation.isdigit()):
+            return None
+        user = db.session.get(User, int(uid))
+        if user is None or not user.is_active or user.session_version != int(generation):
+            return None
+        return user
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -77,7 +89,11 @@ def _register_cli(app: Flask) -> None:
     from portal.accounts.cli import demo_cli, users_cli
     from portal.catalogue.cli import catalogue_cli
     from portal.dossiers.cli import dossiers_cli
+    from portal.services.cli import backup, restore, storage_cli
 
+    app.cli.add_command(storage_cli)
+    app.cli.add_command(backup)
+    app.cli.add_command(restore)
     app.cli.add_command(catalogue_cli)
     app.cli.add_command(dossiers_cli)
     app.cli.add_command(users_cli)
@@ -106,6 +122,7 @@ def _register_hooks(app: Flask) -> None:
 
     register_error_handlers(app)
     app.after_request(finish_request)
+    app.before_request(enforce_session_timeouts)
 
     from portal.dossiers.models import ReturnMethod
     from portal.services.pdf import qr_data_uri
@@ -157,3 +174,27 @@ def remaining_days_text(dossier) -> str:
         return ngettext("overdue by %(num)d working day", "overdue by %(num)d working days", late) if late \
             else ngettext("overdue by %(num)d working day", "overdue by %(num)d working days", 0)
     return ngettext("%(num)d working day left", "%(num)d working days left", days)
+
+
+def enforce_session_timeouts():
+    """Idle and absolute time-outs of a logged-in session."""
+    import time
+
+    from flask import current_app, flash, redirect, request, session, url_for
+    from flask_babel import gettext as _
+    from flask_login import current_user, logout_user
+
+    if not current_user.is_authenticated or request.endpoint == "static":
+        return None
+    now = int(time.time())
+    config = current_app.config
+    auth_at, seen_at = session.get("_auth_at"), session.get("_seen_at")
+    if (auth_at is None or seen_at is None or now - seen_at > config["SESSION_IDLE_MINUTES"] * 60
+            or now - auth_at > config["SESSION_ABSOLUTE_HOURS"] * 3600):
+        logout_user()
+        session.clear()
+        flash(_("Your session has ended. Please log in again."), "warning")
+        return redirect(url_for("accounts.login", next=request.full_path if request.method == "GET" else None))
+    if now - seen_at > 60:  # refresh at most once a minute
+        session["_seen_at"] = now
+    return None

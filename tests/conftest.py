@@ -157,6 +157,17 @@ class Outbox:
         return message.get_body(preferencelist=("plain",)).get_content()
 
 
+def sign_in(client, user) -> None:
+    """Put `user` in the client's session, as a completed login (and second step) would."""
+    import time
+
+    with client.session_transaction() as session:
+        session.clear()
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+        session["_auth_at"] = session["_seen_at"] = int(time.time())
+
+
 @pytest.fixture
 def login_as(client, db):
     """Log the test client in as a new user of `role` (an investor has an enterprise)."""
@@ -165,9 +176,7 @@ def login_as(client, db):
 
     def _login(role: str | Role = "investor", **kwargs):
         user = UserFactory(role=Role(role), **kwargs)
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
-            session["_fresh"] = True
+        sign_in(client, user)
         return user
 
     return _login

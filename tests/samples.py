@@ -6,16 +6,34 @@ import zipfile
 
 import segno
 
-PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-       b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-       b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
-       b"trailer<</Root 1 0 R>>\n%%EOF\n")
+def _pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF = _pdf()
+# Starts like a PDF, opens as nothing: the signature alone must not be enough.
+FAKE_PDF = b"%PDF-1.4\n" + b"not really a pdf\n" * 40
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + b"This program cannot be run in DOS mode." + b"\x00" * 400
 
 
 def png() -> bytes:
     buffer = io.BytesIO()
     segno.make("Kon Tum").save(buffer, kind="png", scale=4)
+    return buffer.getvalue()
+
+
+def zip_bomb() -> bytes:
+    """A small .docx that expands to 200 MB."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"0" * (200 * 1024 * 1024))
     return buffer.getvalue()
 
 

@@ -40,7 +40,35 @@ def create_user(role: str, unit_code: str | None, email: str, full_name: str, pa
     click.echo(f"created {user.role.value} {user.email}" + (f" in {user.unit.code}" if user.unit else ""))
 
 
+def _user_or_fail(email: str) -> User:
+    user = user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"no user {email}")
+    return user
+
+
+@users_cli.command("deactivate")
+@click.argument("email")
+def deactivate(email: str) -> None:
+    """Deactivate an account; its sessions end at once, everywhere."""
+    ops.deactivate(_user_or_fail(email))
+    commit()
+    click.echo(f"deactivated {email}")
+
+
+@users_cli.command("reset-mfa")
+@click.argument("email")
+def reset_mfa(email: str) -> None:
+    """Reset a lost authenticator: the officer enrols a new one at the next login."""
+    ops.reset_mfa(_user_or_fail(email))
+    commit()
+    click.echo(f"two-step verification reset for {email}")
+
+
 DEMO_PASSWORD = "KonTum@Demo2026"
+# The demo officers' authenticator key (add it to an authenticator app, or run
+# `python -c "import pyotp; print(pyotp.TOTP('KONTUMDEMOPORTAL').now())"`). Demo only.
+DEMO_TOTP_SECRET = "KONTUMDEMOPORTAL"
 
 DEMO_STAFF = [
     ("motcua@example.com", "Nguyễn Thị Tiếp Nhận", Role.DESK_OFFICER, "VP"),
@@ -57,8 +85,9 @@ def load_demo() -> None:
     created = 0
     for email, name, role, unit in DEMO_STAFF:
         if user_by_email(email) is None:
-            ops.create_staff_user(email=email, password=DEMO_PASSWORD, full_name=name,
-                                  role=role, unit_code=unit)
+            user = ops.create_staff_user(email=email, password=DEMO_PASSWORD, full_name=name,
+                                         role=role, unit_code=unit)
+            user.totp_secret, user.totp_enabled_at = DEMO_TOTP_SECRET, utcnow()
             created += 1
     if user_by_email("nhadautu@example.com") is None:
         investor = User(email="nhadautu@example.com", password_hash=hash_password(DEMO_PASSWORD),
@@ -70,4 +99,5 @@ def load_demo() -> None:
         db.session.add(EnterpriseMember(user=investor, enterprise=enterprise, is_representative=True))
         created += 1
     commit()
-    click.echo(f"demo accounts: {created} created; password {DEMO_PASSWORD}")
+    click.echo(f"demo accounts: {created} created; password {DEMO_PASSWORD}; "
+               f"officers' authenticator key {DEMO_TOTP_SECRET}")

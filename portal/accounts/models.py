@@ -74,6 +74,15 @@ class User(UserMixin, db.Model):
     email_confirmed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # Bumped by logout, password changes and deactivation: every older session ends.
+    session_version: Mapped[int] = mapped_column(default=1)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # Time-based one-time passwords (required for officers and administrators).
+    totp_secret: Mapped[Optional[str]] = mapped_column(sa.String(64))
+    totp_enabled_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[Optional[int]]  # the last accepted time step: a code works once
+    recovery_codes: Mapped[list] = mapped_column(sa.JSON, default=list)  # argon2 hashes
 
     unit: Mapped[Optional[Unit]] = relationship()
     memberships: Mapped[list["EnterpriseMember"]] = relationship(
@@ -83,6 +92,22 @@ class User(UserMixin, db.Model):
     @validates("email")
     def _normalise_email(self, key, value):
         return normalise_email(value)
+
+    def get_id(self) -> str:
+        """What the session remembers: the id and the session generation."""
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """Every session of this account, on every device, ends at its next request."""
+        self.session_version = (self.session_version or 1) + 1
+
+    @property
+    def needs_mfa(self) -> bool:
+        return self.role is not Role.INVESTOR
+
+    @property
+    def has_mfa(self) -> bool:
+        return self.totp_enabled_at is not None
 
     @property
     def is_confirmed(self) -> bool:

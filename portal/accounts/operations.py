@@ -9,7 +9,10 @@ from typing import Optional
 
 from flask import current_app
 
-from portal.accounts import notifications
+from datetime import timedelta
+
+from portal.accounts import mfa, notifications
+from portal.audit import operations as audit
 from portal.accounts.models import Enterprise, EnterpriseMember, Role, User, normalise_email
 from portal.accounts.queries import user_by_email
 from portal.accounts.security import (
@@ -99,13 +102,32 @@ def confirm_email(token: str) -> User:
 
 
 def authenticate(email: str, password: str) -> Optional[User]:
-    """The active user with these credentials, or None; rehashes outdated hashes."""
+    """The active user with these credentials, or None; rehashes outdated hashes.
+
+    After LOCKOUT_THRESHOLD wrong passwords in a row the account refuses logins for
+    LOCKOUT_MINUTES, then accepts them again: slow enough to stop guessing, too short
+    to lock a victim out for long.
+    """
     user = user_by_email(email)
     if user is None:
         dummy_verify(password)
+        audit.record("login.failure", target=email, detail="unknown email")
+        return None
+    now = utcnow()
+    if user.locked_until is not None and user.locked_until > now:
+        dummy_verify(password)
+        audit.record("login.failure", actor_id=user.id, target=user.email, detail="account paused")
         return None
     if not verify_password(user.password_hash, password) or not user.is_active:
+        user.failed_logins = (user.failed_logins or 0) + 1
+        if user.failed_logins >= current_app.config["LOCKOUT_THRESHOLD"]:
+            user.locked_until = now + timedelta(minutes=current_app.config["LOCKOUT_MINUTES"])
+            user.failed_logins = 0
+        audit.record("login.failure", actor_id=user.id, target=user.email,
+                     detail="inactive" if not user.is_active else "wrong password")
+        db.session.flush()
         return None
+    user.failed_logins, user.locked_until = 0, None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
@@ -113,7 +135,77 @@ def authenticate(email: str, password: str) -> Optional[User]:
 
 def record_login(user: User) -> None:
     user.last_login_at = utcnow()
+    audit.record("login.success", actor=user, target=user.email)
     db.session.flush()
+
+
+def logout(user: User) -> None:
+    """Logging out ends this account's sessions everywhere."""
+    user.end_sessions()
+    audit.record("logout", actor=user, target=user.email)
+    db.session.flush()
+
+
+def start_mfa(user: User, secret: str, code: str) -> Optional[list[str]]:
+    """Enrol an authenticator: returns the recovery codes (shown once), or None if the code is wrong."""
+    step = mfa.accepted_step(secret, code, None)
+    if step is None:
+        return None
+    codes, digests = mfa.new_recovery_codes()
+    user.totp_secret, user.totp_enabled_at, user.totp_last_step = secret, utcnow(), step
+    user.recovery_codes = digests
+    audit.record("mfa.enabled", actor=user, target=user.email)
+    db.session.flush()
+    return codes
+
+
+def check_second_factor(user: User, code: str) -> bool:
+    """A fresh TOTP code, or one of the recovery codes (which is then spent)."""
+    step = mfa.accepted_step(user.totp_secret or "", code, user.totp_last_step)
+    if step is not None:
+        user.totp_last_step = step
+        db.session.flush()
+        return True
+    remaining = mfa.use_recovery_code(user.recovery_codes or [], code)
+    if remaining is not None:
+        user.recovery_codes = remaining
+        audit.record("mfa.recovery_code_used", actor=user, target=user.email,
+                     detail=f"{len(remaining)} codes left")
+        db.session.flush()
+        return True
+    audit.record("mfa.failure", actor=user, target=user.email)
+    db.session.flush()
+    return False
+
+
+def reset_mfa(user: User, admin=None) -> None:
+    """An administrator resets a lost authenticator; the officer enrols again at next login."""
+    user.totp_secret = user.totp_enabled_at = user.totp_last_step = None
+    user.recovery_codes = []
+    user.end_sessions()
+    audit.record("admin.mfa_reset", actor=admin, target=user.email)
+    db.session.flush()
+
+
+def deactivate(user: User, admin=None) -> None:
+    """An administrator deactivates an account: its sessions end at once."""
+    user.is_active = False
+    user.end_sessions()
+    audit.record("admin.deactivate", actor=admin, target=user.email)
+    db.session.flush()
+
+
+def change_email(user: User, current_password: str, new_email: str) -> None:
+    """A new address, confirmed again by a link sent to it; needs the current password."""
+    if not verify_password(user.password_hash, current_password):
+        raise AccountError("wrong_password")
+    old = user.email
+    user.email = new_email
+    user.email_confirmed_at = None
+    user.end_sessions()
+    audit.record("account.email_changed", actor=user, target=old, detail=f"to {user.email}")
+    db.session.flush()
+    send_confirmation(user)
 
 
 def request_password_reset(email: str) -> None:
@@ -146,6 +238,9 @@ def reset_password(token: str, new_password: str) -> User:
     # Receiving the link proves the address, too.
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
+    user.failed_logins, user.locked_until = 0, None
+    user.end_sessions()
+    audit.record("password.reset", actor=user, target=user.email)
     db.session.flush()
     notifications.password_changed(user)
     return user
@@ -155,6 +250,8 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     if not verify_password(user.password_hash, current_password):
         raise AccountError("wrong_password")
     user.password_hash = hash_password(new_password)
+    user.end_sessions()
+    audit.record("password.changed", actor=user, target=user.email)
     db.session.flush()
     notifications.password_changed(user)
 
@@ -191,4 +288,5 @@ def create_staff_user(
     )
     db.session.add(user)
     db.session.flush()
+    audit.record("admin.user_created", target=user.email, detail=f"role {role.value}")
     return user

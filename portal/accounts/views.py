@@ -1,23 +1,30 @@
 """Registration, e-mail confirmation, login/logout, password reset and the profile."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+import time
+
+from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from forms.accounts import (
+    ChangeEmailForm,
     ChangePasswordForm,
     ConfirmForm,
     EmailOnlyForm,
     LoginForm,
+    MfaForm,
     ProfileForm,
     RegistrationForm,
     ResetPasswordForm,
 )
+from portal.accounts import mfa
 from portal.accounts import operations as ops
+from portal.accounts.models import User
+from portal.extensions import db
 from portal.extensions import limiter
 from portal.i18n import current_language
-from portal.web import config_limit, redirect_next
+from portal.web import config_limit, redirect_next, safe_next
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
@@ -83,18 +90,80 @@ def login():
         elif not user.is_confirmed:
             flash(_("Please confirm your email address first. We can send you a new link."), "warning")
             return redirect(url_for("accounts.resend_confirmation"))
+        elif user.needs_mfa:
+            # Officers and administrators also prove they hold their authenticator.
+            session["mfa_pending"] = {"uid": user.id, "v": user.session_version, "at": int(time.time()),
+                                      "next": safe_next()}
+            return redirect(url_for("accounts.mfa_verify" if user.has_mfa else "accounts.mfa_setup"))
         else:
-            login_user(user)
-            ops.record_login(user)
-            flash(_("Welcome, %(name)s.", name=user.full_name), "success")
+            _complete_login(user)
             return redirect_next()
     return render_template("accounts/login.html", form=form)
+
+
+def _complete_login(user: User) -> None:
+    login_user(user)
+    now = int(time.time())
+    session["_auth_at"] = session["_seen_at"] = now
+    session.pop("mfa_pending", None)
+    session.pop("mfa_secret", None)
+    ops.record_login(user)
+    flash(_("Welcome, %(name)s.", name=user.full_name), "success")
+
+
+def _pending_user():
+    pending = session.get("mfa_pending") or {}
+    if int(time.time()) - pending.get("at", 0) > current_app.config["MFA_PENDING_MINUTES"] * 60:
+        return None
+    user = db.session.get(User, pending.get("uid", 0))
+    if user is None or not user.is_active or user.session_version != pending.get("v"):
+        return None
+    return user
+
+
+@bp.route("/mfa", methods=["GET", "POST"])
+@limiter.limit(config_limit("LOGIN_RATE_LIMIT"), methods=["POST"])
+def mfa_verify():
+    user = _pending_user()
+    if user is None:
+        flash(_("Please log in again."), "warning")
+        return redirect(url_for("accounts.login"))
+    if not user.has_mfa:
+        return redirect(url_for("accounts.mfa_setup"))
+    form = MfaForm()
+    if form.validate_on_submit():
+        if ops.check_second_factor(user, form.code.data):
+            target = session["mfa_pending"].get("next") or url_for("public.home")
+            _complete_login(user)
+            return redirect(target)
+        form.code.errors.append(_("This code is not valid. Codes change every 30 seconds and work once."))
+    return render_template("accounts/mfa_verify.html", form=form)
+
+
+@bp.route("/mfa/setup", methods=["GET", "POST"])
+@limiter.limit(config_limit("LOGIN_RATE_LIMIT"), methods=["POST"])
+def mfa_setup():
+    user = _pending_user()
+    if user is None or user.has_mfa:
+        return redirect(url_for("accounts.login"))
+    secret = session.setdefault("mfa_secret", mfa.new_secret())
+    form = MfaForm()
+    if form.validate_on_submit():
+        codes = ops.start_mfa(user, secret, form.code.data)
+        if codes is not None:
+            _complete_login(user)
+            return render_template("accounts/recovery_codes.html", codes=codes)
+        form.code.errors.append(_("This code is not valid. Check the time on your phone and try again."))
+    return render_template("accounts/mfa_setup.html", form=form, secret=secret,
+                           qr=mfa.provisioning_qr(secret, user.email))
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    ops.logout(current_user)
     logout_user()
+    session.clear()
     flash(_("You have logged out."), "info")
     return redirect(url_for("public.home"))
 
@@ -136,7 +205,8 @@ def profile():
                            language=form.language.data)
         flash(_("Your profile has been saved."), "success")
         return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form, password_form=ChangePasswordForm())
+    return render_template("accounts/profile.html", form=form, password_form=ChangePasswordForm(),
+                           email_form=ChangeEmailForm())
 
 
 @bp.route("/password", methods=["POST"])
@@ -150,10 +220,30 @@ def change_password():
         except ops.AccountError:
             password_form.current_password.errors.append(_("The current password is incorrect."))
         else:
-            flash(_("Your password has been changed."), "success")
+            login_user(current_user._get_current_object())  # this session goes on; the others end
+            flash(_("Your password has been changed. Your other sessions have been logged out."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=ProfileForm(obj=current_user),
-                           password_form=password_form)
+                           password_form=password_form, email_form=ChangeEmailForm())
+
+
+@bp.route("/email", methods=["POST"])
+@login_required
+def change_email():
+    email_form = ChangeEmailForm()
+    if email_form.validate_on_submit():
+        try:
+            ops.change_email(current_user, email_form.current_password.data, email_form.email.data)
+        except ops.AccountError:
+            email_form.current_password.errors.append(_("The current password is incorrect."))
+        else:
+            logout_user()
+            session.clear()
+            flash(_("Your email address has been changed. Confirm it with the link we sent there, then log in."),
+                  "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/profile.html", form=ProfileForm(obj=current_user),
+                           password_form=ChangePasswordForm(), email_form=email_form)
 
 
 def _token_refused(reason: str, retry_endpoint: str):

@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from forms import officer as forms
 from portal.accounts.models import OFFICER_ROLES, Role
+from portal.audit import operations as audit
 from portal.calendar import LOCAL_TZ, working_days_between
 from portal.calendar.queries import overrides
 from portal.db import utcnow
@@ -250,6 +251,8 @@ def view_file(dossier_id: int, file_id: int):
     storage = get_storage()
     if not storage.exists(record.storage_key):
         abort(404)
+    audit.record("file.view", actor=current_user, target=f"dossier {dossier_id} file {file_id}",
+                 detail=record.original_name)
     inline = record.is_inline_viewable
     response = send_file(storage.local_path(record.storage_key), mimetype=record.content_type,
                          as_attachment=not inline, download_name=record.original_name, max_age=0)

@@ -100,6 +100,7 @@ def store_upload(dossier: Dossier, user, upload, *, document: Optional[RequiredD
     if stored.size == 0:
         storage.delete(key)
         raise DossierError(_("The file %(name)s is empty.", name=name))
+    _inspect_stored(storage, key, ext, name)
     record = DossierFile(
         dossier=dossier, required_document=document, original_name=name, storage_key=key,
         content_type=content_type, size=stored.size, sha256=stored.sha256, uploaded_by_id=user.id,
@@ -118,6 +119,32 @@ def remove_file(dossier: Dossier, user, record: DossierFile) -> None:
     dossier.files.remove(record)
     db.session.flush()
     after_commit(get_storage().delete, record.storage_key)
+
+
+def _inspect_stored(storage, key: str, ext: str, name: str) -> None:
+    """Open the stored file as what it claims to be, and scan it when a scanner is set."""
+    try:
+        uploads.check_structure(ext, storage.local_path(key))
+    except uploads.BadStructure:
+        storage.delete(key)
+        raise DossierError(_("%(name)s is damaged or is not a real %(ext)s file.", name=name,
+                             ext=ext.upper())) from None
+    socket_path = current_app.config.get("CLAMD_SOCKET")
+    if not socket_path:
+        return
+    from portal.services.antivirus import ScanUnavailable, scan
+
+    try:
+        with storage.open(key) as handle:
+            found = scan(handle, socket_path)
+    except ScanUnavailable:
+        current_app.logger.error("virus scanner unavailable at %s", socket_path)
+        storage.delete(key)
+        raise DossierError(_("The file could not be checked for viruses just now. Please try again later.")) from None
+    if found:
+        storage.delete(key)
+        current_app.logger.warning("upload refused: %s found in %r", found, name)
+        raise DossierError(_("%(name)s contains a virus and was not accepted.", name=name))
 
 
 def missing_items(dossier: Dossier) -> list[str]:

@@ -47,3 +47,76 @@ def sniff(stream) -> str:
 
 def content_matches(ext: str, content_type: str) -> bool:
     return content_type in CONTENT_TYPES.get(ext, set())
+
+
+# --- structure -------------------------------------------------------------------------
+
+MAX_ARCHIVE_ENTRIES = 5000
+MAX_ARCHIVE_BYTES = 300 * 1024 * 1024  # uncompressed
+MAX_COMPRESSION_RATIO = 100
+
+
+class BadStructure(Exception):
+    """The file has the right signature but does not open as what it claims to be."""
+
+
+def check_structure(ext: str, path) -> None:
+    """Open the stored file as what it claims to be; raise BadStructure if it does not."""
+    if ext == "pdf":
+        _check_pdf(path)
+    elif ext in ("jpg", "jpeg", "png"):
+        _check_image(path)
+    elif ext in ("docx", "xlsx"):
+        _check_archive(path)
+
+
+def _check_pdf(path) -> None:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(path, strict=False)
+        if reader.is_encrypted:
+            raise BadStructure("encrypted")
+        if len(reader.pages) < 1:
+            raise BadStructure("no pages")
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise BadStructure(str(exc)) from exc
+
+
+def _check_image(path) -> None:
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                image.verify()
+            with Image.open(path) as image:
+                image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombWarning,
+            Image.DecompressionBombError) as exc:
+        raise BadStructure(str(exc)) from exc
+
+
+def _check_archive(path) -> None:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+            if len(entries) > MAX_ARCHIVE_ENTRIES:
+                raise BadStructure("too many entries")
+            if "[Content_Types].xml" not in {e.filename for e in entries}:
+                raise BadStructure("not an Office document")
+            total = 0
+            for entry in entries:
+                total += entry.file_size
+                if total > MAX_ARCHIVE_BYTES:
+                    raise BadStructure("expands too much")
+                if entry.compress_size and entry.file_size / entry.compress_size > MAX_COMPRESSION_RATIO:
+                    raise BadStructure("suspicious compression")
+    except zipfile.BadZipFile as exc:
+        raise BadStructure(str(exc)) from exc

@@ -8,6 +8,7 @@ from flask_login import current_user
 from forms.dossiers import ConfirmForm, StartDossierForm, UploadForm, WithdrawForm, draft_form_class
 from forms.officer import RatingForm
 from portal.accounts.models import Role
+from portal.audit import operations as audit
 from portal.catalogue import queries as catalogue
 from portal.catalogue.models import RequiredDocument
 from portal.documents import queries as slip_queries
@@ -237,6 +238,9 @@ def download_file(dossier_id: int, file_id: int):
     record = queries.file_for(current_user, dossier_id, file_id)
     if record is None or not record.visible_to(current_user):
         abort(404)
+    if current_user.is_officer:  # officers reading investors' files are on record
+        audit.record("file.download", actor=current_user, target=f"dossier {dossier_id} file {file_id}",
+                     detail=record.original_name)
     return _send_stored(record.storage_key, record.original_name, record.content_type)
 
 

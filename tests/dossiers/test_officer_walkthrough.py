@@ -21,6 +21,7 @@ from portal.dossiers.operations import submit_dossier
 from portal.dossiers.workflow import State
 from portal.projects.models import Project
 from tests.dossiers.test_journey import pdf_text
+from tests.conftest import sign_in
 from tests.factories import UserFactory
 from tests.samples import PDF, upload
 
@@ -32,10 +33,7 @@ def at(d, hh=9, mm=0):
 
 
 def act_as(client, user):
-    with client.session_transaction() as session:
-        session.clear()
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
+    sign_in(client, user)
 
 
 def ok(response, *texts):

@@ -1,0 +1,99 @@
+"""Officers and administrators log in with a second step (TOTP), or a recovery code."""
+from __future__ import annotations
+
+import re
+import time
+
+import pyotp
+import pytest
+import time_machine
+
+from portal.accounts.models import User
+from portal.audit.models import AuditEvent
+from tests.factories import PASSWORD, UserFactory
+
+
+def password_step(client, user):
+    return client.post("/account/login", data={"email": user.email, "password": PASSWORD})
+
+
+def enrol(client, user) -> tuple[str, list[str]]:
+    response = password_step(client, user)
+    assert response.headers["Location"].endswith("/account/mfa/setup")
+    page = client.get("/account/mfa/setup").get_data(as_text=True)
+    secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page).group(1)
+    assert 'src="data:image/svg+xml' in page  # the QR code
+    page = client.post("/account/mfa/setup", data={"code": pyotp.TOTP(secret).now()}).get_data(as_text=True)
+    codes = re.findall(r"<li><code>([a-z0-9-]+)</code></li>", page)
+    assert len(codes) == 10
+    return secret, codes
+
+
+@pytest.mark.parametrize("role", ["desk_officer", "specialist", "department_head", "board_leader", "admin"])
+def test_staff_must_enrol_before_getting_in(client, db, role):
+    user = UserFactory(role=role)
+    password_step(client, user)
+    assert client.get("/account/profile").status_code == 302  # the password alone is not a login
+    secret, _codes = enrol(client, user)
+    assert client.get("/account/profile").status_code == 200
+    assert db.session.get(User, user.id).totp_secret == secret
+
+
+def test_investors_log_in_with_the_password_alone(client, db):
+    user = UserFactory()
+    assert password_step(client, user).headers["Location"] == "/"
+
+
+def test_second_login_asks_for_a_fresh_code_once(app, db):
+    user = UserFactory(desk_officer=True)
+    start = time.time()
+    with time_machine.travel(start, tick=False):
+        secret, _codes = enrol(app.test_client(), user)
+    client = app.test_client()
+    with time_machine.travel(start + 120, tick=False):
+        response = password_step(client, user)
+        assert response.headers["Location"].endswith("/account/mfa")
+        page = client.post("/account/mfa", data={"code": "000000"}).get_data(as_text=True)
+        assert "Mã xác thực không đúng" in page
+        code = pyotp.TOTP(secret).now()
+        assert client.post("/account/mfa", data={"code": code}).status_code == 302
+        assert client.get("/account/profile").status_code == 200
+        # The same code cannot be replayed for another login.
+        thief = app.test_client()
+        password_step(thief, user)
+        assert "Mã xác thực không đúng" in thief.post("/account/mfa", data={"code": code}).get_data(as_text=True)
+
+
+def test_recovery_codes_work_once(app, db):
+    user = UserFactory(department_head=True)
+    _secret, codes = enrol(app.test_client(), user)
+    client = app.test_client()
+    password_step(client, user)
+    assert client.post("/account/mfa", data={"code": codes[3].upper()}).status_code == 302
+    client.post("/account/logout")
+    password_step(client, user)
+    assert "Mã xác thực không đúng" in client.post("/account/mfa", data={"code": codes[3]}).get_data(as_text=True)
+    assert len(db.session.get(User, user.id).recovery_codes) == 9
+    actions = set(db.session.scalars(db.select(AuditEvent.action)))
+    assert {"mfa.enabled", "mfa.recovery_code_used", "mfa.failure"} <= actions
+
+
+def test_the_second_step_cannot_be_skipped_or_reused_later(app, db):
+    user = UserFactory(desk_officer=True)
+    start = time.time()
+    with time_machine.travel(start, tick=False):
+        secret, _ = enrol(app.test_client(), user)
+        client = app.test_client()
+        password_step(client, user)
+    with time_machine.travel(start + 11 * 60, tick=False):  # the password step is stale
+        response = client.post("/account/mfa", data={"code": pyotp.TOTP(secret).now()})
+        assert response.headers["Location"].endswith("/account/login")
+
+
+def test_admin_resets_a_lost_authenticator(app, db):
+    user = UserFactory(specialist=True, email="mat-dien-thoai@example.com")
+    enrol(app.test_client(), user)
+    result = app.test_cli_runner().invoke(args=["users", "reset-mfa", "mat-dien-thoai@example.com"])
+    assert result.exit_code == 0
+    client = app.test_client()
+    assert password_step(client, user).headers["Location"].endswith("/account/mfa/setup")
