@@ -64,9 +64,19 @@ def rollback() -> None:
 
 
 def finish_request(response):
-    """after_request hook: commit successful requests, roll back the others."""
-    if response.status_code < 400:
-        commit()
-    else:
+    """after_request hook: commit successful requests, roll back the others.
+
+    A commit that fails (the database went away, a constraint fired) has already been
+    rolled back, with its files removed; the user gets the error page, not the success.
+    """
+    if response.status_code >= 400:
         rollback()
+        return response
+    try:
+        commit()
+    except Exception:
+        current_app.logger.exception("commit failed; the request was rolled back")
+        from portal.errors import render_error
+
+        return current_app.make_response(render_error(500))
     return response
