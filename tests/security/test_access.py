@@ -1,0 +1,213 @@
+"""Every route, every kind of visitor: the expected answer of each cell, in one table.
+
+Someone else's dossiers, files, slips and projects answer 404; pages for another role
+answer 403; anonymous visitors are sent to the login page (302) where a login would
+help. GET never changes anything; a refused POST changes nothing either.
+"""
+from __future__ import annotations
+
+import io
+
+import pytest
+from werkzeug.datastructures import FileStorage
+
+from portal.catalogue.models import Unit
+from portal.documents.models import Slip
+from portal.dossiers import processing
+from portal.dossiers import operations as ops
+from portal.dossiers.models import Dossier, DossierEvent, SupplementItem
+
+from tests.conftest import sign_in
+from tests.factories import UserFactory
+from tests.samples import PDF
+
+VISITORS = ["anonymous", "investor_a", "investor_b", "desk", "specialist_other", "head", "leader", "admin"]
+OFFICERS = ["desk", "specialist_other", "head", "leader"]
+
+ALL_200 = {v: 200 for v in VISITORS}
+
+
+def row(default, **cells):
+    """One row of the table: `default` for every visitor not named."""
+    return {v: cells.get(v, default) for v in VISITORS}
+
+
+LOGGED_IN = row(200, anonymous=302)
+INVESTOR_PAGE = row(403, anonymous=302, investor_a=200, investor_b=200)
+OWN_INVESTOR_THING = row(403, anonymous=302, investor_a=200, investor_b=404)
+SEEN_BY_BOARD = row(404, anonymous=302, investor_a=200, desk=200, head=200, leader=200)
+FILE_OF_A = row(404, investor_a=200, desk=200, head=200, leader=200)
+OFFICER_DOSSIER = row(403, anonymous=302, desk=200, head=200, leader=200, specialist_other=404)
+OFFICER_PAGE = row(403, anonymous=302, desk=200, specialist_other=200, head=200, leader=200)
+ANONYMOUS_ONLY = row(302, anonymous=200)
+
+# endpoint -> (path, expected answers) for GET
+GET = {
+    "public.home": ("/", ALL_200),
+    "public.tracking": ("/tracking", ALL_200),
+    "catalogue.index": ("/procedures/", ALL_200),
+    "catalogue.detail": ("/procedures/QLDT-01", ALL_200),
+    "static": ("/static/css/portal.css", ALL_200),
+    "accounts.register": ("/account/register", ANONYMOUS_ONLY),
+    "accounts.login": ("/account/login", ANONYMOUS_ONLY),
+    "accounts.confirm": ("/account/confirm/not-a-token", ALL_200),
+    "accounts.resend_confirmation": ("/account/confirm/resend", ALL_200),
+    "accounts.forgot": ("/account/forgot", ALL_200),
+    "accounts.reset": ("/account/reset/not-a-token", row(400)),
+    "accounts.mfa_verify": ("/account/mfa", row(302)),
+    "accounts.mfa_setup": ("/account/mfa/setup", row(302)),
+    "accounts.profile": ("/account/profile", LOGGED_IN),
+    "projects.index": ("/projects/", INVESTOR_PAGE),
+    "projects.new": ("/projects/new", INVESTOR_PAGE),
+    "projects.detail": ("/projects/{project}", OWN_INVESTOR_THING),
+    "projects.edit": ("/projects/{project}/edit", OWN_INVESTOR_THING),
+    "dossiers.index": ("/dossiers/", INVESTOR_PAGE),
+    "dossiers.choose": ("/dossiers/new?procedure=QLDT-01", row(403, anonymous=302, investor_a=302, investor_b=302)),
+    "dossiers.new": ("/dossiers/new/QLDT-01", INVESTOR_PAGE),
+    "dossiers.edit": ("/dossiers/{dossier}/edit", row(403, anonymous=302, investor_a=302, investor_b=404)),
+    "dossiers.submit": ("/dossiers/{dossier}/submit", row(403, anonymous=302, investor_a=302, investor_b=404)),
+    "dossiers.detail": ("/dossiers/{dossier}", SEEN_BY_BOARD),
+    "dossiers.download_file": ("/dossiers/{dossier}/files/{file}", FILE_OF_A),
+    "dossiers.download_slip": ("/dossiers/{dossier}/slips/{slip}.pdf", FILE_OF_A),
+    "officer.index": ("/officer/", row(403, anonymous=302, desk=302, specialist_other=302, head=302, leader=302)),
+    "officer.desk": ("/officer/desk", row(403, anonymous=302, desk=200)),
+    "officer.unit": ("/officer/unit", row(403, anonymous=302, head=200)),
+    "officer.mine": ("/officer/mine", row(403, anonymous=302, specialist_other=200)),
+    "officer.approvals": ("/officer/approvals", row(403, anonymous=302, head=200, leader=200)),
+    "officer.dossier": ("/officer/dossiers/{dossier}", OFFICER_DOSSIER),
+    "officer.view_file": ("/officer/dossiers/{dossier}/files/{file}/view", OFFICER_DOSSIER),
+    "officer.book": ("/officer/book", OFFICER_PAGE),
+    "officer.book_csv": ("/officer/book.csv", OFFICER_PAGE),
+    "officer.book_xlsx": ("/officer/book.xlsx", OFFICER_PAGE),
+}
+
+# For POST: "ok" means the request is let through (the form or the operation decides).
+OK = "ok"
+OWN_DOSSIER_POST = row(403, anonymous=302, investor_a=OK, investor_b=404)
+POST = {
+    "public.set_language": ("/language", row(OK)),
+    "accounts.register": ("/account/register", row(302, anonymous=OK)),
+    "accounts.login": ("/account/login", row(302, anonymous=OK)),
+    "accounts.logout": ("/account/logout", row(OK, anonymous=302)),
+    "accounts.confirm": ("/account/confirm/not-a-token", row(OK)),
+    "accounts.resend_confirmation": ("/account/confirm/resend", row(OK)),
+    "accounts.forgot": ("/account/forgot", row(OK)),
+    "accounts.reset": ("/account/reset/not-a-token", row(400)),
+    "accounts.mfa_verify": ("/account/mfa", row(302)),
+    "accounts.mfa_setup": ("/account/mfa/setup", row(302)),
+    "accounts.profile": ("/account/profile", row(OK, anonymous=302)),
+    "accounts.change_password": ("/account/password", row(OK, anonymous=302)),
+    "accounts.change_email": ("/account/email", row(OK, anonymous=302)),
+    "projects.new": ("/projects/new", row(403, anonymous=302, investor_a=OK, investor_b=OK)),
+    "projects.edit": ("/projects/{project}/edit", OWN_DOSSIER_POST),
+    "dossiers.new": ("/dossiers/new/QLDT-01", row(403, anonymous=302, investor_a=OK, investor_b=OK)),
+    "dossiers.edit": ("/dossiers/{dossier}/edit", OWN_DOSSIER_POST),
+    "dossiers.upload": ("/dossiers/{dossier}/documents/{document}/files", OWN_DOSSIER_POST),
+    "dossiers.delete_file": ("/dossiers/{dossier}/files/{file}/delete", OWN_DOSSIER_POST),
+    "dossiers.submit": ("/dossiers/{dossier}/submit", OWN_DOSSIER_POST),
+    "dossiers.withdraw": ("/dossiers/{dossier}/withdraw", OWN_DOSSIER_POST),
+    "dossiers.supplement_upload": ("/dossiers/{dossier}/supplement/{item}/files", OWN_DOSSIER_POST),
+    "dossiers.supplement_send": ("/dossiers/{dossier}/supplement/send", OWN_DOSSIER_POST),
+    "dossiers.rate": ("/dossiers/{dossier}/rating", OWN_DOSSIER_POST),
+    "officer.receive": ("/officer/dossiers/{dossier}/receive", row(403, anonymous=302, desk=OK)),
+    "officer.supplement": ("/officer/dossiers/{dossier}/supplement", row(403, anonymous=302, desk=OK, head=OK, leader=OK, specialist_other=404)),
+    "officer.refuse": ("/officer/dossiers/{dossier}/refuse", row(403, anonymous=302, desk=OK)),
+    "officer.assign": ("/officer/dossiers/{dossier}/assign", row(403, anonymous=302, head=OK)),
+    "officer.propose_result": ("/officer/dossiers/{dossier}/propose-result", row(403, anonymous=302, specialist_other=404)),
+    "officer.propose_stop": ("/officer/dossiers/{dossier}/propose-stop", row(403, anonymous=302, specialist_other=404)),
+    "officer.approve": ("/officer/dossiers/{dossier}/approve", row(403, anonymous=302, head=OK, leader=OK)),
+    "officer.decline": ("/officer/dossiers/{dossier}/decline", row(403, anonymous=302, head=OK, leader=OK)),
+    "officer.send_back": ("/officer/dossiers/{dossier}/send-back", row(403, anonymous=302, head=OK, leader=OK)),
+    "officer.return_result": ("/officer/dossiers/{dossier}/return", row(403, anonymous=302, desk=OK)),
+    "officer.apology": ("/officer/dossiers/{dossier}/apology", row(403, anonymous=302, desk=OK, head=OK, leader=OK, specialist_other=404)),
+    "officer.add_note": ("/officer/dossiers/{dossier}/notes", row(403, anonymous=302, desk=OK, head=OK, leader=OK, specialist_other=404)),
+    "officer.control_slip": ("/officer/dossiers/{dossier}/control-slip", row(403, anonymous=302, desk=OK, head=OK, leader=OK, specialist_other=404)),
+}
+
+
+def test_the_table_covers_every_route(app):
+    routes = {(rule.endpoint, method) for rule in app.url_map.iter_rules()
+              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    covered = {(e, "GET") for e in GET} | {(e, "POST") for e in POST}
+    assert routes == covered, f"missing: {sorted(routes - covered)}; stale: {sorted(covered - routes)}"
+
+
+@pytest.fixture
+def world(db, make_draft):
+    qldt = db.session.scalar(db.select(Unit).where(Unit.code == "QLDT"))
+    construction = db.session.scalar(db.select(Unit).where(Unit.code == "XDTNMT"))
+    people = {
+        "investor_a": UserFactory(),
+        "investor_b": UserFactory(),
+        "desk": UserFactory(desk_officer=True),
+        "specialist_other": UserFactory(specialist=True, unit=construction),
+        "head": UserFactory(department_head=True, unit=qldt),
+        "leader": UserFactory(board_leader=True),
+        "admin": UserFactory(admin=True),
+    }
+    assignee = UserFactory(specialist=True, unit=qldt)
+    dossier = make_draft(user=people["investor_a"])
+    ops.submit_dossier(dossier, people["investor_a"])
+    ops.receive_dossier(dossier, people["desk"])
+    processing.assign(dossier, people["head"], assignee)
+    request = processing.request_supplement(dossier, assignee, [{"description": "Bản sao", "reason": "Mờ"}])
+    processing.add_supplement_file(dossier, people["investor_a"], request.items[0],
+                                   FileStorage(io.BytesIO(PDF), "bo-sung.pdf"))
+    processing.resubmit_supplement(dossier, people["investor_a"])
+    db.session.commit()
+    slip = db.session.scalars(db.select(Slip).where(Slip.dossier_id == dossier.id)).first()
+    ids = {"dossier": dossier.id, "project": dossier.project_id, "file": dossier.files[0].id, "slip": slip.id,
+           "document": dossier.procedure.documents[0].id,
+           "item": db.session.scalar(db.select(SupplementItem.id))}
+    return people, ids
+
+
+def state_of(db, dossier_id):
+    dossier = db.session.get(Dossier, dossier_id)
+    db.session.refresh(dossier)
+    events = db.session.scalar(db.select(db.func.count()).select_from(DossierEvent))
+    return dossier.state, dossier.assignee_id, dossier.due_at, events, len(dossier.files)
+
+
+def visit(client, people, visitor):
+    with client.session_transaction() as session:
+        session.clear()
+    if visitor != "anonymous":
+        sign_in(client, people[visitor])
+
+
+@pytest.mark.parametrize("endpoint", sorted(GET))
+def test_get(client, db, world, endpoint):
+    people, ids = world
+    path, expected = GET[endpoint]
+    url = path.format(**ids)
+    before = state_of(db, ids["dossier"])
+    for visitor in VISITORS:
+        visit(client, people, visitor)
+        status = client.get(url).status_code
+        assert status == expected[visitor], (endpoint, visitor, status)
+    assert state_of(db, ids["dossier"]) == before  # no state change on GET
+
+
+def _order(expected):
+    # Refused visitors first: an accepted POST may change the dossier for those after it.
+    return sorted(VISITORS, key=lambda v: expected[v] == OK)
+
+
+@pytest.mark.parametrize("endpoint", sorted(POST))
+def test_post(client, db, world, endpoint):
+    people, ids = world
+    path, expected = POST[endpoint]
+    url = path.format(**ids)
+    before = state_of(db, ids["dossier"])
+    for visitor in _order(expected):
+        visit(client, people, visitor)
+        response = client.post(url, data={})
+        status = response.status_code
+        if expected[visitor] == OK:
+            assert status in (200, 302, 400), (endpoint, visitor, status)
+            if status == 302 and not endpoint.startswith("accounts."):
+                assert "/account/login" not in response.headers["Location"], (endpoint, visitor)
+        else:
+            assert status == expected[visitor], (endpoint, visitor, status)
+            assert state_of(db, ids["dossier"]) == before, (endpoint, visitor)
