@@ -17,8 +17,9 @@ MO := $(PO:.po=.mo)
 run: install db
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-## make test: install everything and run the whole test suite
+## make test: install everything, run the static analysis and the whole test suite
 test: install-dev
+	$(BIN)/bandit -q -r portal forms config.py wsgi.py
 	$(BIN)/python -m pytest
 
 install: system-deps $(VENV)/.runtime $(MO)

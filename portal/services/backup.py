@@ -13,7 +13,8 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404 - runs pg_dump/pg_restore with fixed arguments, no shell
+# pg_dump and pg_restore run with fixed arguments and no shell (bandit B404/B603/B607).
+import subprocess  # nosec B404
 import tarfile
 import tempfile
 from datetime import datetime, timezone
@@ -68,8 +69,8 @@ def make_backup(output: Path) -> dict:
         else:
             args, env = _pg_args(url)
             db_file = "database.dump"
-            subprocess.run(["pg_dump", *args, "-Fc", "-f", str(scratch / db_file), url.database],  # nosec B603 B607
-                           check=True, env=env, capture_output=True)
+            command = ["pg_dump", *args, "-Fc", "-f", str(scratch / db_file), url.database]
+            subprocess.run(command, check=True, env=env, capture_output=True)  # nosec B603
         keys = sorted(storage_keys_in_database() & set(storage.keys()))
         manifest = {
             "created_at": datetime.now(timezone.utc).isoformat(),
@@ -107,8 +108,9 @@ def restore_backup(archive_path: Path) -> dict:
             source.close()
         else:
             args, env = _pg_args(url)
-            subprocess.run(["pg_restore", *args, "--clean", "--if-exists", "--no-owner", "-d", url.database,  # nosec B603 B607
-                            str(scratch / manifest["database"])], check=True, env=env, capture_output=True)
+            command = ["pg_restore", *args, "--clean", "--if-exists", "--no-owner", "-d", url.database,
+                       str(scratch / manifest["database"])]
+            subprocess.run(command, check=True, env=env, capture_output=True)  # nosec B603
         storage.clear()
         for key in manifest["files"]:
             destination = storage.local_path(key)

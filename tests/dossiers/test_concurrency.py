@@ -20,7 +20,7 @@ from portal import create_app
 from portal.catalogue.models import Procedure, Zone
 from portal.catalogue.operations import load_catalogue, read_catalogue_file
 from portal.dossiers import operations as ops
-from portal.dossiers.models import Dossier
+from portal.dossiers.models import Dossier, DossierEvent
 from portal.extensions import db
 from portal.projects.operations import create_project
 from portal.services.unit_of_work import commit
@@ -83,3 +83,62 @@ def test_concurrent_submissions_get_distinct_consecutive_codes(live):
     assert len(codes) == N and len(set(codes)) == N
     prefix = codes[0].rsplit("-", 1)[0]
     assert codes == [f"{prefix}-{n:04d}" for n in range(1, N + 1)]
+
+
+SERVER = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from werkzeug.serving import make_server
+from portal import create_app
+app = create_app("testing", SQLALCHEMY_DATABASE_URI=sys.argv[2], STORAGE_DIR=sys.argv[3], OUTBOX_DIR=sys.argv[4])
+server = make_server("127.0.0.1", 0, app, threaded=True)
+print(server.server_port, flush=True)
+server.serve_forever()
+"""
+
+
+def test_two_server_processes_save_each_dossier_once_with_gapless_codes(live, scratch_url, tmp_path):
+    """The same submissions, spread over two separate server processes."""
+    import subprocess
+    import sys
+
+    from config import ROOT
+
+    app, _base, drafts = live
+    processes = [
+        subprocess.Popen([sys.executable, "-c", SERVER, str(ROOT), scratch_url, app.config["STORAGE_DIR"],
+                          app.config["OUTBOX_DIR"]], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        for _ in range(2)
+    ]
+    try:
+        bases = [f"http://127.0.0.1:{int(p.stdout.readline())}" for p in processes]
+        barrier = threading.Barrier(N)
+        statuses: list[int] = []
+
+        def investor(n: int, email: str, dossier_id: int) -> None:
+            base = bases[n % 2]
+            opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+            opener.open(f"{base}/account/login",
+                        data=urllib.parse.urlencode({"email": email, "password": PASSWORD}).encode(), timeout=60)
+            barrier.wait(timeout=60)
+            # Each investor clicks twice, once on each server: still one dossier, one code.
+            for attempt in (base, bases[(n + 1) % 2]):
+                statuses.append(opener.open(f"{attempt}/dossiers/{dossier_id}/submit", data=b"", timeout=60).status)
+
+        threads = [threading.Thread(target=investor, args=(n, *draft)) for n, draft in enumerate(drafts)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+    finally:
+        for p in processes:
+            p.terminate()
+            p.wait(timeout=10)
+    assert statuses == [200] * (2 * N)
+    with app.app_context():
+        rows = db.session.execute(db.select(Dossier.id, Dossier.code)).all()
+        events = db.session.scalar(db.select(db.func.count()).select_from(DossierEvent))
+    codes = sorted(code for _id, code in rows)
+    prefix = codes[0].rsplit("-", 1)[0]
+    assert codes == [f"{prefix}-{n:04d}" for n in range(1, N + 1)]
+    assert events == N  # one submission event per dossier, despite the double clicks
