@@ -122,6 +122,7 @@ def _register_hooks(app: Flask) -> None:
 
     register_error_handlers(app)
     app.after_request(finish_request)
+    app.before_request(refuse_nul_bytes)
     app.before_request(enforce_session_timeouts)
 
     from portal.dossiers.models import ReturnMethod
@@ -198,3 +199,14 @@ def enforce_session_timeouts():
     if now - seen_at > 60:  # refresh at most once a minute
         session["_seen_at"] = now
     return None
+
+
+def refuse_nul_bytes():
+    """A NUL byte has no place in a URL or a form field (and PostgreSQL rejects it)."""
+    from flask import abort, request
+
+    values = [request.path, *request.args.values()]
+    if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        values.extend(request.form.values())
+    if any("\x00" in value for value in values):
+        abort(400)

@@ -229,3 +229,42 @@ def desk_officer(db):
     from tests.factories import UserFactory
 
     return UserFactory(desk_officer=True, full_name="Nguyễn Thị Tiếp Nhận")
+
+
+@pytest.fixture
+def world(db, make_draft):
+    """People of every kind, and enterprise A's dossier: received, assigned, supplemented."""
+    from portal.catalogue.models import Unit
+    from portal.documents.models import Slip
+    from portal.dossiers import operations as ops
+    from portal.dossiers import processing
+    from portal.dossiers.models import SupplementItem
+    from tests.factories import UserFactory
+    from tests.samples import PDF
+
+    qldt = db.session.scalar(db.select(Unit).where(Unit.code == "QLDT"))
+    construction = db.session.scalar(db.select(Unit).where(Unit.code == "XDTNMT"))
+    people = {
+        "investor_a": UserFactory(),
+        "investor_b": UserFactory(),
+        "desk": UserFactory(desk_officer=True),
+        "specialist_other": UserFactory(specialist=True, unit=construction),
+        "head": UserFactory(department_head=True, unit=qldt),
+        "leader": UserFactory(board_leader=True),
+        "admin": UserFactory(admin=True),
+    }
+    assignee = UserFactory(specialist=True, unit=qldt)
+    dossier = make_draft(user=people["investor_a"])
+    ops.submit_dossier(dossier, people["investor_a"])
+    ops.receive_dossier(dossier, people["desk"])
+    processing.assign(dossier, people["head"], assignee)
+    request = processing.request_supplement(dossier, assignee, [{"description": "Bản sao", "reason": "Mờ"}])
+    processing.add_supplement_file(dossier, people["investor_a"], request.items[0],
+                                   FileStorage(io.BytesIO(PDF), "bo-sung.pdf"))
+    processing.resubmit_supplement(dossier, people["investor_a"])
+    db.session.commit()
+    slip = db.session.scalars(db.select(Slip).where(Slip.dossier_id == dossier.id)).first()
+    ids = {"dossier": dossier.id, "project": dossier.project_id, "file": dossier.files[0].id, "slip": slip.id,
+           "document": dossier.procedure.documents[0].id,
+           "item": db.session.scalar(db.select(SupplementItem.id))}
+    return people, ids

@@ -6,6 +6,7 @@ Hashes are argon2id (argon2-cffi). The common-password list is the one zxcvbn sh
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from functools import lru_cache
 
 from argon2 import PasswordHasher
@@ -31,13 +32,18 @@ def _fast_hasher() -> PasswordHasher:
     return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
+def _normal(password: str) -> str:
+    # The same password typed on two keyboards may arrive composed or decomposed.
+    return unicodedata.normalize("NFC", password or "")
+
+
 def hash_password(password: str) -> str:
-    return _hasher().hash(password)
+    return _hasher().hash(_normal(password))
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     try:
-        return _hasher().verify(password_hash, password)
+        return _hasher().verify(password_hash, _normal(password))
     except (VerificationError, InvalidHashError):
         return False
 

@@ -6,20 +6,11 @@ help. GET never changes anything; a refused POST changes nothing either.
 """
 from __future__ import annotations
 
-import io
-
 import pytest
-from werkzeug.datastructures import FileStorage
 
-from portal.catalogue.models import Unit
-from portal.documents.models import Slip
-from portal.dossiers import processing
-from portal.dossiers import operations as ops
-from portal.dossiers.models import Dossier, DossierEvent, SupplementItem
+from portal.dossiers.models import Dossier, DossierEvent
 
 from tests.conftest import sign_in
-from tests.factories import UserFactory
-from tests.samples import PDF
 
 VISITORS = ["anonymous", "investor_a", "investor_b", "desk", "specialist_other", "head", "leader", "admin"]
 OFFICERS = ["desk", "specialist_other", "head", "leader"]
@@ -130,36 +121,6 @@ def test_the_table_covers_every_route(app):
               for method in rule.methods - {"HEAD", "OPTIONS"}}
     covered = {(e, "GET") for e in GET} | {(e, "POST") for e in POST}
     assert routes == covered, f"missing: {sorted(routes - covered)}; stale: {sorted(covered - routes)}"
-
-
-@pytest.fixture
-def world(db, make_draft):
-    qldt = db.session.scalar(db.select(Unit).where(Unit.code == "QLDT"))
-    construction = db.session.scalar(db.select(Unit).where(Unit.code == "XDTNMT"))
-    people = {
-        "investor_a": UserFactory(),
-        "investor_b": UserFactory(),
-        "desk": UserFactory(desk_officer=True),
-        "specialist_other": UserFactory(specialist=True, unit=construction),
-        "head": UserFactory(department_head=True, unit=qldt),
-        "leader": UserFactory(board_leader=True),
-        "admin": UserFactory(admin=True),
-    }
-    assignee = UserFactory(specialist=True, unit=qldt)
-    dossier = make_draft(user=people["investor_a"])
-    ops.submit_dossier(dossier, people["investor_a"])
-    ops.receive_dossier(dossier, people["desk"])
-    processing.assign(dossier, people["head"], assignee)
-    request = processing.request_supplement(dossier, assignee, [{"description": "Bản sao", "reason": "Mờ"}])
-    processing.add_supplement_file(dossier, people["investor_a"], request.items[0],
-                                   FileStorage(io.BytesIO(PDF), "bo-sung.pdf"))
-    processing.resubmit_supplement(dossier, people["investor_a"])
-    db.session.commit()
-    slip = db.session.scalars(db.select(Slip).where(Slip.dossier_id == dossier.id)).first()
-    ids = {"dossier": dossier.id, "project": dossier.project_id, "file": dossier.files[0].id, "slip": slip.id,
-           "document": dossier.procedure.documents[0].id,
-           "item": db.session.scalar(db.select(SupplementItem.id))}
-    return people, ids
 
 
 def state_of(db, dossier_id):
