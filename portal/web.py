@@ -43,3 +43,18 @@ def roles_required(*roles):
 def config_limit(name: str):
     """A Flask-Limiter limit read from the configuration at request time."""
     return lambda: current_app.config[name]
+
+
+def attempt(operation, refused: type[Exception]) -> bool:
+    """Run `operation`; if it refuses, undo whatever it did and tell the user why."""
+    from flask import flash
+
+    from portal.services.unit_of_work import rollback
+
+    try:
+        operation()
+    except refused as exc:
+        rollback()
+        flash(str(exc), "error")
+        return False
+    return True

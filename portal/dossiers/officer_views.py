@@ -24,8 +24,7 @@ from portal.dossiers import processing, queries
 from portal.dossiers.operations import DossierError
 from portal.dossiers.timeliness import of_dossier
 from portal.services.storage import get_storage
-from portal.services.unit_of_work import rollback
-from portal.web import roles_required
+from portal.web import attempt, roles_required
 
 bp = Blueprint("officer", __name__, url_prefix="/officer")
 officers_only = roles_required(*OFFICER_ROLES)
@@ -114,15 +113,9 @@ def dossier(dossier_id: int):
 def _act(dossier_id: int, name: str, form, run, done: str):
     """Validate the action's form, run the operation, or show the page again with what was typed."""
     dossier = _load(dossier_id)
-    if form.validate_on_submit():
-        try:
-            run(dossier, form)
-        except DossierError as exc:
-            rollback()  # whatever the operation did before refusing is not kept
-            flash(str(exc), "error")
-        else:
-            flash(done, "success")
-            return redirect(url_for("officer.dossier", dossier_id=dossier.id))
+    if form.validate_on_submit() and attempt(lambda: run(dossier, form), DossierError):
+        flash(done, "success")
+        return redirect(url_for("officer.dossier", dossier_id=dossier.id))
     return _page(dossier, 200, **{name: form})
 
 

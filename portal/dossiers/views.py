@@ -22,7 +22,7 @@ from portal.projects import operations as project_ops
 from portal.projects import queries as project_queries
 from portal.services.storage import get_storage
 from portal.services.unit_of_work import rollback
-from portal.web import roles_required
+from portal.web import attempt, roles_required
 
 bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
 investor_only = roles_required(Role.INVESTOR)
@@ -125,12 +125,7 @@ def delete_file(dossier_id: int, file_id: int):
     dossier = _load(dossier_id)
     record = queries.file_for(current_user, dossier.id, file_id) or abort(404)
     if ConfirmForm().validate_on_submit():
-        try:
-            ops.remove_file(dossier, current_user, record)
-        except ops.DossierError as exc:
-            rollback()
-            flash(str(exc), "error")
-        else:
+        if attempt(lambda: ops.remove_file(dossier, current_user, record), ops.DossierError):
             flash(_("%(name)s has been removed.", name=record.original_name), "success")
     return redirect(url_for("dossiers.edit", dossier_id=dossier.id))
 
@@ -145,13 +140,8 @@ def submit(dossier_id: int):
         return redirect(url_for("dossiers.detail", dossier_id=dossier.id))
     missing = ops.missing_items(dossier)
     if form.validate_on_submit() and not missing:
-        try:
-            ops.submit_dossier(dossier, current_user)
-        except ops.DossierError as exc:
-            rollback()
-            flash(str(exc), "error")
-            return redirect(url_for("dossiers.detail", dossier_id=dossier.id))
-        flash(_("Your dossier has been submitted. Its code is %(code)s.", code=dossier.code), "success")
+        if attempt(lambda: ops.submit_dossier(dossier, current_user), ops.DossierError):
+            flash(_("Your dossier has been submitted. Its code is %(code)s.", code=dossier.code), "success")
         return redirect(url_for("dossiers.detail", dossier_id=dossier.id))
     return render_template("dossiers/submit.html", dossier=dossier, form=form, missing=missing)
 
@@ -181,12 +171,7 @@ def withdraw(dossier_id: int):
     dossier = _load(dossier_id)
     form = WithdrawForm()
     if form.validate_on_submit():
-        try:
-            ops.withdraw_dossier(dossier, current_user, form.reason.data)
-        except ops.DossierError as exc:
-            rollback()
-            flash(str(exc), "error")
-        else:
+        if attempt(lambda: ops.withdraw_dossier(dossier, current_user, form.reason.data), ops.DossierError):
             flash(_("The dossier has been withdrawn."), "success")
             return redirect(url_for("dossiers.detail", dossier_id=dossier.id))
     return _detail(dossier, withdraw_form=form)
@@ -206,12 +191,7 @@ def supplement_upload(dossier_id: int, item_id: int):
 def supplement_send(dossier_id: int):
     dossier = _load(dossier_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            processing.resubmit_supplement(dossier, current_user)
-        except ops.DossierError as exc:
-            rollback()
-            flash(str(exc), "error")
-        else:
+        if attempt(lambda: processing.resubmit_supplement(dossier, current_user), ops.DossierError):
             flash(_("The supplement has been sent."), "success")
     return redirect(url_for("dossiers.detail", dossier_id=dossier.id))
 
@@ -222,12 +202,8 @@ def rate(dossier_id: int):
     dossier = _load(dossier_id)
     form = RatingForm()
     if form.validate_on_submit():
-        try:
-            processing.rate_service(dossier, current_user, form.score.data, form.comment.data)
-        except ops.DossierError as exc:
-            rollback()
-            flash(str(exc), "error")
-        else:
+        give_rating = lambda: processing.rate_service(dossier, current_user, form.score.data, form.comment.data)  # noqa: E731
+        if attempt(give_rating, ops.DossierError):
             flash(_("Thank you for rating the service."), "success")
             return redirect(url_for("dossiers.detail", dossier_id=dossier.id))
     return _detail(dossier, rating_form=form)
