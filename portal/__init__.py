@@ -122,6 +122,9 @@ def _register_hooks(app: Flask) -> None:
 
     register_error_handlers(app)
     app.after_request(finish_request)
+    from portal.accounts.sessions import enforce_session_timeouts
+    from portal.web import refuse_nul_bytes
+
     app.before_request(refuse_nul_bytes)
     app.before_request(enforce_session_timeouts)
 
@@ -134,6 +137,8 @@ def _register_hooks(app: Flask) -> None:
     from portal.dossiers.timeliness import Timeliness
 
     app.add_template_global(lambda value: Timeliness(value).title if value else "", "timeliness_title")
+    from portal.dossiers.timeliness import remaining_days_text
+
     app.add_template_global(remaining_days_text, "remaining")
 
     @app.after_request
@@ -157,56 +162,3 @@ def _register_hooks(app: Flask) -> None:
             "language_form": LanguageForm() if has_request_context() else None,
         }
 
-
-def remaining_days_text(dossier) -> str:
-    """"3 working days left" / "2 working days overdue" for a dossier with a due date."""
-    from flask_babel import ngettext
-
-    from portal.calendar import LOCAL_TZ, working_days_between
-    from portal.calendar.queries import overrides
-    from portal.db import utcnow
-
-    if dossier.due_at is None:
-        return ""
-    today = utcnow().astimezone(LOCAL_TZ).date()
-    days = working_days_between(today, dossier.due_at.astimezone(LOCAL_TZ).date(), overrides())
-    if dossier.is_overdue():
-        late = max(-days, 0)
-        return ngettext("overdue by %(num)d working day", "overdue by %(num)d working days", late) if late \
-            else ngettext("overdue by %(num)d working day", "overdue by %(num)d working days", 0)
-    return ngettext("%(num)d working day left", "%(num)d working days left", days)
-
-
-def enforce_session_timeouts():
-    """Idle and absolute time-outs of a logged-in session."""
-    import time
-
-    from flask import current_app, flash, redirect, request, session, url_for
-    from flask_babel import gettext as _
-    from flask_login import current_user, logout_user
-
-    if not current_user.is_authenticated or request.endpoint == "static":
-        return None
-    now = int(time.time())
-    config = current_app.config
-    auth_at, seen_at = session.get("_auth_at"), session.get("_seen_at")
-    if (auth_at is None or seen_at is None or now - seen_at > config["SESSION_IDLE_MINUTES"] * 60
-            or now - auth_at > config["SESSION_ABSOLUTE_HOURS"] * 3600):
-        logout_user()
-        session.clear()
-        flash(_("Your session has ended. Please log in again."), "warning")
-        return redirect(url_for("accounts.login", next=request.full_path if request.method == "GET" else None))
-    if now - seen_at > 60:  # refresh at most once a minute
-        session["_seen_at"] = now
-    return None
-
-
-def refuse_nul_bytes():
-    """A NUL byte has no place in a URL or a form field (and PostgreSQL rejects it)."""
-    from flask import abort, request
-
-    values = [request.path, *request.args.values()]
-    if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        values.extend(request.form.values())
-    if any("\x00" in value for value in values):
-        abort(400)

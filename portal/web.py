@@ -58,3 +58,14 @@ def attempt(operation, refused: type[Exception]) -> bool:
         flash(str(exc), "error")
         return False
     return True
+
+
+def refuse_nul_bytes():
+    """A NUL byte has no place in a URL or a form field (and PostgreSQL rejects it)."""
+    from flask import abort, request
+
+    values = [request.path, *request.args.values()]
+    if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        values.extend(request.form.values())
+    if any("\x00" in value for value in values):
+        abort(400)

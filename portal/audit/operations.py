@@ -41,9 +41,3 @@ def record(action: str, actor=None, target: str = "", detail: str = "", actor_id
     log.info("audit action=%r actor=%r target=%r ip=%r", event.action, event.actor_id, event.target, event.ip)
     return event
 
-
-def record_now(action: str, **kwargs) -> None:
-    """Record and commit at once: for events that must survive the request's rollback
-    (a failed login is a refused request, but the attempt must stay on record)."""
-    record(action, **kwargs)
-    db.session.commit()

@@ -117,3 +117,22 @@ def of_dossier(dossier, now: datetime, overrides: Optional[Overrides] = None,
     if open_wait is not None and open_wait.origin_state.value != "submitted":
         return Timeliness.WITHIN  # the clock is stopped while the investor works
     return classify(due, dossier.finished_at, now)
+
+
+def remaining_days_text(dossier) -> str:
+    """"3 working days left" / "2 working days overdue" for a dossier with a due date."""
+    from flask_babel import ngettext
+
+    from portal.calendar import LOCAL_TZ, working_days_between
+    from portal.calendar.queries import overrides
+    from portal.db import utcnow
+
+    if dossier.due_at is None:
+        return ""
+    today = utcnow().astimezone(LOCAL_TZ).date()
+    days = working_days_between(today, dossier.due_at.astimezone(LOCAL_TZ).date(), overrides())
+    if dossier.is_overdue():
+        late = max(-days, 0)
+        return ngettext("overdue by %(num)d working day", "overdue by %(num)d working days", late) if late \
+            else ngettext("overdue by %(num)d working day", "overdue by %(num)d working days", 0)
+    return ngettext("%(num)d working day left", "%(num)d working days left", days)
