@@ -100,6 +100,17 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(demo_cli)
 
 
+def _register_template_helpers(app: Flask) -> None:
+    from portal.dossiers.models import ReturnMethod
+    from portal.dossiers.timeliness import Timeliness, remaining_days_text
+    from portal.services.pdf import qr_data_uri
+
+    app.add_template_filter(qr_data_uri, "qr_data_uri")
+    app.add_template_global(lambda value: ReturnMethod(value).title, "return_method_title")
+    app.add_template_global(lambda value: Timeliness(value).title if value else "", "timeliness_title")
+    app.add_template_global(remaining_days_text, "remaining")
+
+
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -128,18 +139,7 @@ def _register_hooks(app: Flask) -> None:
     app.before_request(refuse_nul_bytes)
     app.before_request(enforce_session_timeouts)
 
-    from portal.dossiers.models import ReturnMethod
-    from portal.services.pdf import qr_data_uri
-
-    app.add_template_filter(qr_data_uri, "qr_data_uri")
-    app.add_template_global(lambda value: ReturnMethod(value).title, "return_method_title")
-
-    from portal.dossiers.timeliness import Timeliness
-
-    app.add_template_global(lambda value: Timeliness(value).title if value else "", "timeliness_title")
-    from portal.dossiers.timeliness import remaining_days_text
-
-    app.add_template_global(remaining_days_text, "remaining")
+    _register_template_helpers(app)
 
     @app.after_request
     def security_headers(response):
