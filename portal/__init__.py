@@ -126,16 +126,15 @@ def _register_hooks(app: Flask) -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
     from forms.common import LanguageForm
+    from portal.accounts.sessions import enforce_session_timeouts
     from portal.catalogue.queries import organisation
     from portal.errors import register_error_handlers
     from portal.i18n import current_language
     from portal.services.unit_of_work import finish_request
+    from portal.web import refuse_nul_bytes
 
     register_error_handlers(app)
     app.after_request(finish_request)
-    from portal.accounts.sessions import enforce_session_timeouts
-    from portal.web import refuse_nul_bytes
-
     app.before_request(refuse_nul_bytes)
     app.before_request(enforce_session_timeouts)
 
