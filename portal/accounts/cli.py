@@ -68,8 +68,8 @@ def reset_mfa(email: str) -> None:
 # Demo data, loaded only when asked for (make run DEMO=1); bandit B105 is expected here.
 DEMO_PASSWORD = "KonTum@Demo2026"  # nosec B105
 # The demo officers' authenticator key (add it to an authenticator app, or run
-# `python -c "import pyotp; print(pyotp.TOTP('KONTUMDEMOPORTAL').now())"`). Demo only.
-DEMO_TOTP_SECRET = "KONTUMDEMOPORTAL"  # nosec B105
+# `python -c "import pyotp; print(pyotp.TOTP('KONTUMDEMOPORTALMOTCUA23').now())"`). Demo only.
+DEMO_TOTP_SECRET = "KONTUMDEMOPORTALMOTCUA23"  # nosec B105
 
 DEMO_STAFF = [
     ("motcua@example.com", "Nguyễn Thị Tiếp Nhận", Role.DESK_OFFICER, "VP"),

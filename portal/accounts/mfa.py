@@ -28,7 +28,10 @@ def accepted_step(secret: str, code: str, last_step: int | None, at: float | Non
     code = "".join(ch for ch in (code or "") if ch.isdigit())
     if len(code) != 6:
         return None
-    totp = pyotp.TOTP(secret)
+    try:
+        totp = pyotp.TOTP(secret)
+    except ValueError:  # an unusable stored secret accepts nothing
+        return None
     now = at if at is not None else time.time()
     step = int(now // totp.interval)
     for candidate in (step, step - 1, step + 1):

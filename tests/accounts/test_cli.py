@@ -35,3 +35,16 @@ def test_demo_accounts_only_when_asked(app, db):
     assert roles == {"investor", "desk_officer", "specialist", "department_head", "board_leader", "admin"}
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
     assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 6
+
+
+def test_demo_officers_log_in_with_the_documented_key(app, db, client):
+    import pyotp
+
+    from portal.accounts.cli import DEMO_PASSWORD, DEMO_TOTP_SECRET
+
+    app.test_cli_runner().invoke(args=["demo", "load"])
+    response = client.post("/account/login", data={"email": "motcua@example.com", "password": DEMO_PASSWORD})
+    assert response.headers["Location"].endswith("/account/mfa")
+    response = client.post("/account/mfa", data={"code": pyotp.TOTP(DEMO_TOTP_SECRET).now()})
+    assert response.status_code == 302
+    assert client.get("/officer/desk").status_code == 200
