@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
+from wtforms.validators import ValidationError
 
 LANGUAGE_CHOICES = [("vi", "Tiếng Việt"), ("en", "English")]
 
@@ -45,3 +46,22 @@ class LanguageForm(FlaskForm):
 
     lang = HiddenField(_l("Language"))
     next = HiddenField()
+
+
+def finite_amount(maximum, places: int | None = None):
+    """A number that is finite, not negative and fits its column (no NaN, no 1e30)."""
+
+    def check(form, field):
+        value = field.data
+        if value is None:
+            return
+        if not value.is_finite():
+            raise ValidationError(_l("Please enter a number."))
+        if value < 0:
+            raise ValidationError(_l("Must not be negative."))
+        if value >= maximum:
+            raise ValidationError(_l("This number is too large."))
+        if places is not None and value != round(value, places):
+            raise ValidationError(_l("Use at most %(n)d decimal places.", n=places))
+
+    return check

@@ -1,14 +1,17 @@
 """Forms of the investor's side of a dossier."""
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (DateField, DecimalField, Form, FormField, RadioField, SelectField, StringField, SubmitField,
                      TextAreaField)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
-from forms.common import clean_text
+from forms.common import clean_text, finite_amount
 from portal.dossiers.models import ReturnMethod
 
 STRIP = [clean_text]
@@ -40,6 +43,25 @@ class StartDossierForm(FlaskForm):
         return True
 
 
+def typed_values(procedure, stored: dict) -> dict:
+    """Stored draft values (text) as the form's fields expect them."""
+    values = {}
+    for spec in procedure.form_fields:
+        raw = stored.get(spec["key"])
+        if raw in (None, ""):
+            continue
+        try:
+            if spec.get("type") == "number":
+                values[spec["key"]] = Decimal(str(raw))
+            elif spec.get("type") == "date":
+                values[spec["key"]] = date.fromisoformat(str(raw))
+            else:
+                values[spec["key"]] = raw
+        except (InvalidOperation, ValueError):
+            continue  # an unreadable old value is dropped rather than breaking the page
+    return values
+
+
 def draft_form_class(procedure):
     """The draft form: the procedure's own fields and how the result is returned."""
 
@@ -51,7 +73,7 @@ def draft_form_class(procedure):
         label = procedure.field_label(spec)
         kind = spec.get("type", "text")
         if kind == "number":
-            field = DecimalField(label, validators=[Optional(), NumberRange(min=0, message=_l("Must not be negative."))])
+            field = DecimalField(label, places=None, validators=[Optional(), finite_amount(10**18)])
         elif kind == "date":
             field = DateField(label, validators=[Optional()])
         elif kind == "textarea":
@@ -68,6 +90,12 @@ def draft_form_class(procedure):
             default=ReturnMethod.AT_DESK.value,
         )
         submit = SubmitField(_l("Save the draft"))
+
+        @classmethod
+        def for_dossier(cls, dossier):
+            """The form filled with what the draft holds (stored as text, read back typed)."""
+            return cls(data={"fields": typed_values(procedure, dossier.field_values),
+                             "return_method": dossier.return_method.value})
 
         @property
         def field_values(self) -> dict:

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import DecimalField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from forms.common import clean_text
+from forms.common import clean_text, finite_amount
 
 STRIP = [clean_text]
 
@@ -19,16 +19,17 @@ class ProjectForm(FlaskForm):
     zone_id = SelectField(_l("Zone"), coerce=int,
                           validators=[DataRequired(message=_l("Please choose the zone."))])
     location = StringField(_l("Location (lot, plot)"), filters=STRIP, validators=[Length(max=255)])
-    land_area_m2 = DecimalField(_l("Land area (m²)"), places=2,
-                                validators=[Optional(), NumberRange(min=0, message=_l("Must not be negative."))])
-    total_capital_vnd = DecimalField(_l("Total investment capital (VND)"), places=0,
-                                     validators=[Optional(), NumberRange(min=0, message=_l("Must not be negative."))])
-    total_capital_usd = DecimalField(_l("Equivalent in USD"), places=2,
-                                     validators=[Optional(), NumberRange(min=0, message=_l("Must not be negative."))],
+    # Bounds that fit the columns: Numeric(14, 2), Numeric(20, 0), Numeric(16, 2).
+    land_area_m2 = DecimalField(_l("Land area (m²)"), places=None,
+                                validators=[Optional(), finite_amount(10**12, places=2)])
+    total_capital_vnd = DecimalField(_l("Total investment capital (VND)"), places=None,
+                                     validators=[Optional(), finite_amount(10**20, places=0)])
+    total_capital_usd = DecimalField(_l("Equivalent in USD"), places=None,
+                                     validators=[Optional(), finite_amount(10**14, places=2)],
                                      description=_l("For foreign investors."))
     capital_sources = TextAreaField(_l("Capital sources"), filters=STRIP, validators=[Length(max=2000)])
     workforce = IntegerField(_l("Workforce (people)"),
-                             validators=[Optional(), NumberRange(min=0, max=1_000_000, message=_l("Must not be negative."))])
+                             validators=[Optional(), NumberRange(min=0, max=1_000_000, message=_l("Enter a number from 0 to 1,000,000."))])
     schedule = TextAreaField(_l("Implementation schedule"), filters=STRIP, validators=[Length(max=2000)])
     sector = StringField(_l("Sector"), filters=STRIP, validators=[Length(max=255)])
     submit = SubmitField(_l("Save the project"))

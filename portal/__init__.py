@@ -29,6 +29,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         hops = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
+    from portal.web import BoundedInteger
+
+    app.url_map.converters["int"] = BoundedInteger
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)

@@ -5,6 +5,7 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, redirect, request, url_for
+from werkzeug.routing import IntegerConverter
 from flask_login import current_user
 
 
@@ -69,3 +70,11 @@ def refuse_nul_bytes():
         values.extend(request.form.values())
     if any("\x00" in value for value in values):
         abort(400)
+
+
+class BoundedInteger(IntegerConverter):
+    """URL ids are database integers: a 30-digit "id" is simply not found (404)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)

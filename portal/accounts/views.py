@@ -84,6 +84,7 @@ def login():
         return redirect_next()
     form = LoginForm()
     if form.validate_on_submit():
+        session.pop("mfa_secret", None)
         user = ops.authenticate(form.email.data, form.password.data)
         if user is None:
             form.password.errors.append(_("The email or password is incorrect."))
@@ -146,7 +147,11 @@ def mfa_setup():
     user = _pending_user()
     if user is None or user.has_mfa:
         return redirect(url_for("accounts.login"))
-    secret = session.setdefault("mfa_secret", mfa.new_secret())
+    # The key being enrolled belongs to this user only (a shared browser must not pass it on).
+    pending_secret = session.get("mfa_secret") or {}
+    if pending_secret.get("uid") != user.id:
+        pending_secret = session["mfa_secret"] = {"uid": user.id, "secret": mfa.new_secret()}
+    secret = pending_secret["secret"]
     form = MfaForm()
     if form.validate_on_submit():
         codes = ops.start_mfa(user, secret, form.code.data)

@@ -149,5 +149,6 @@ def control_rows(dossier, now) -> list[dict]:
             result = classify(dossier.due_at, event.created_at, now).value
         local = _moment(event.created_at)
         rows.append({"giver": giver, "taker": taker, "time": f"{local['hour']}:{local['minute']} {local['date']}",
-                     "result": result, "note": event.note if event.action not in ("assign", "reassign") else ""})
+                     # Only what the investor may read: the slip is in the investor's list too.
+                     "result": result, "note": event.public_note})
     return rows

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -148,12 +148,10 @@ def refuse(dossier_id: int):
 @bp.post("/dossiers/<int:dossier_id>/assign")
 @roles_required(Role.DEPARTMENT_HEAD)
 def assign(dossier_id: int):
-    from portal.accounts.models import User
-    from portal.extensions import db
-
     dossier = _load(dossier_id)
-    return _act(dossier_id, "assign", forms.AssignForm(queries.specialists_of(dossier.unit_id)),
-                lambda d, f: processing.assign(d, current_user, db.session.get(User, f.specialist.data or 0)),
+    specialists = {s.id: s for s in queries.specialists_of(dossier.unit_id)}
+    return _act(dossier_id, "assign", forms.AssignForm(specialists.values()),
+                lambda d, f: processing.assign(d, current_user, specialists.get(f.specialist.data)),
                 _("The dossier has been assigned."))
 
 
@@ -274,12 +272,15 @@ def _book_rows(user, start, end) -> list[list[str]]:
     return rows
 
 
+BOOK_FIRST_DAY, BOOK_LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+
+
 def _book_range():
     form = forms.BookForm(formdata=request.args)
     today = utcnow().astimezone(LOCAL_TZ).date()
     form.validate()
-    start = form.start.data or today.replace(day=1)
-    end = form.end.data or today
+    start = min(max(form.start.data or today.replace(day=1), BOOK_FIRST_DAY), BOOK_LAST_DAY)
+    end = min(max(form.end.data or today, BOOK_FIRST_DAY), BOOK_LAST_DAY)
     if end < start:
         start, end = end, start
     if (end - start).days > 366:

@@ -14,7 +14,6 @@ from flask_babel import gettext as _
 from portal.accounts.models import Role, User
 from portal.calendar import due_at as compute_due_at
 from portal.calendar.queries import overrides
-from portal.catalogue.models import RequiredDocument
 from portal.db import utcnow
 from portal.documents import operations as slips
 from portal.documents.models import SlipKind
@@ -66,12 +65,11 @@ def request_supplement(dossier: Dossier, officer, items: list[dict], note: str =
     if any(not item["description"] or not item["reason"] for item in cleaned):
         raise DossierError(_("Each item needs what is to be supplemented and why."))
     now = utcnow()
+    documents = {doc.id: doc for doc in dossier.procedure.documents}
     request = SupplementRequest(dossier=dossier, requested_by=officer, origin_state=dossier.state,
                                 note=(note or "").strip(), created_at=now)
     for position, item in enumerate(cleaned, start=1):
-        document = db.session.get(RequiredDocument, item["document_id"]) if item["document_id"] else None
-        if document is not None and document.procedure_id != dossier.procedure_id:
-            document = None
+        document = documents.get(item["document_id"])
         request.items.append(SupplementItem(position=position, required_document=document,
                                             description=item["description"], reason=item["reason"]))
     db.session.add(request)

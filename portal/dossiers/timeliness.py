@@ -60,16 +60,24 @@ def resume_due(
     overrides: Optional[Overrides] = None, hours: OfficeHours = OfficeHours(),
 ) -> datetime:
     """The due time after a supplement wait: the days that were left when the clock
-    stopped count again from the day it restarts (same time of day)."""
+    stopped count again from the day it restarts (same time of day). A dossier already
+    late when the clock stopped stays as late: its due date moves by the wait only."""
     due_local = due.astimezone(LOCAL_TZ)
     pause_day = paused_at.astimezone(LOCAL_TZ).date()
     restart_day = effective_reception(resumed_at, overrides, hours).date()
     if kind == CALENDAR_DAYS:
-        left = max((due_local.date() - pause_day).days, 0)
-        day = add_calendar_days(restart_day, left, overrides) if left else restart_day
+        left = (due_local.date() - pause_day).days
+        if left < 0:
+            day = due_local.date() + (restart_day - pause_day)
+        else:
+            day = add_calendar_days(restart_day, left, overrides) if left else restart_day
     else:
-        left = max(working_days_between(pause_day, due_local.date(), overrides), 0)
-        day = add_working_days(restart_day, left, overrides)
+        left = working_days_between(pause_day, due_local.date(), overrides)
+        if left < 0:
+            day = add_working_days(due_local.date(), working_days_between(pause_day, restart_day, overrides),
+                                   overrides)
+        else:
+            day = add_working_days(restart_day, left, overrides)
     return datetime.combine(day, due_local.timetz()).astimezone(UTC)
 
 
@@ -106,15 +114,14 @@ def of_dossier(dossier, now: datetime, overrides: Optional[Overrides] = None,
     procedure = dossier.procedure
     if dossier.received_at is None or not procedure.time_limit_days:
         return None
-    waits = [
-        (request.created_at, request.answered_at)
-        for request in dossier.supplement_requests
-        if request.answered_at is not None and request.origin_state.value != "submitted"
-    ]
+    during_processing = [r for r in dossier.supplement_requests if r.origin_state.value != "submitted"]
+    # A wait still open when the dossier ended (withdrawn meanwhile) lasted until the end.
+    waits = [(r.created_at, r.answered_at or dossier.finished_at) for r in during_processing
+             if r.answered_at is not None or dossier.finished_at is not None]
     due = legal_due(dossier.received_at, procedure.time_limit_days, procedure.time_limit_kind.value, waits,
                     procedure.supplement_clock.value == "restart", overrides, hours)
     open_wait = dossier.open_supplement
-    if open_wait is not None and open_wait.origin_state.value != "submitted":
+    if dossier.finished_at is None and open_wait is not None and open_wait.origin_state.value != "submitted":
         return Timeliness.WITHIN  # the clock is stopped while the investor works
     return classify(due, dossier.finished_at, now)
 

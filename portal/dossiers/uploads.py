@@ -80,7 +80,9 @@ def _check_pdf(path) -> None:
             raise BadStructure("encrypted")
         if len(reader.pages) < 1:
             raise BadStructure("no pages")
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
+    except BadStructure:
+        raise
+    except (PyPdfError, RecursionError, Exception) as exc:  # noqa: BLE001 - a hostile PDF can fail anywhere
         raise BadStructure(str(exc)) from exc
 
 
@@ -96,9 +98,8 @@ def _check_image(path) -> None:
                 image.verify()
             with Image.open(path) as image:
                 image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombWarning,
-            Image.DecompressionBombError) as exc:
-        raise BadStructure(str(exc)) from exc
+    except (UnidentifiedImageError, Image.DecompressionBombWarning, Image.DecompressionBombError, Exception) as exc:
+        raise BadStructure(str(exc)) from exc  # a hostile image can fail anywhere
 
 
 def _check_archive(path) -> None:
@@ -118,5 +119,7 @@ def _check_archive(path) -> None:
                     raise BadStructure("expands too much")
                 if entry.compress_size and entry.file_size / entry.compress_size > MAX_COMPRESSION_RATIO:
                     raise BadStructure("suspicious compression")
-    except zipfile.BadZipFile as exc:
+    except BadStructure:
+        raise
+    except (zipfile.BadZipFile, Exception) as exc:  # a hostile archive can fail anywhere
         raise BadStructure(str(exc)) from exc

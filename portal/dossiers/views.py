@@ -37,7 +37,7 @@ def _load(dossier_id: int):
 def index():
     state = request.args.get("state", "")
     chosen = State(state) if state in State.__members__.values() else None
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), 10_000)
     dossiers, has_more = queries.dossiers_for(current_user, chosen, page)
     return render_template("dossiers/index.html", dossiers=dossiers, has_more=has_more, page=page,
                            state=chosen, states=list(State))
@@ -84,8 +84,7 @@ def edit(dossier_id: int):
     if not dossier.can_edit(current_user):
         flash(_("A submitted dossier can no longer be changed."), "warning")
         return redirect(url_for("dossiers.detail", dossier_id=dossier.id))
-    DraftForm = draft_form_class(dossier.procedure)
-    form = DraftForm(data={"fields": dossier.field_values, "return_method": dossier.return_method.value})
+    form = draft_form_class(dossier.procedure).for_dossier(dossier)
     if form.validate_on_submit():
         ops.save_draft(dossier, current_user, field_values=form.field_values, return_method=form.return_method.data)
         flash(_("The draft has been saved. You can come back to it at any time."), "success")

@@ -38,7 +38,7 @@ def test_project_form_keeps_input_on_error(client, db, login_as):
     page = client.post("/projects/new", data={"name_vi": "", "zone_id": "0", "sector": "Dệt may",
                                               "workforce": "-3"}).get_data(as_text=True)
     assert "Vui lòng nhập tên dự án." in page and "Vui lòng chọn khu." in page
-    assert "Không được là số âm." in page
+    assert "Nhập một số từ 0 đến 1.000.000." in page
     assert 'value="Dệt may"' in page
     assert db.session.scalar(db.select(db.func.count()).select_from(Project)) == 0
 
