@@ -162,6 +162,10 @@ class Dossier(db.Model):
     def can_receive(self, user) -> bool:
         return can_apply(self, Action.RECEIVE, user)
 
+    def can_rate(self, user) -> bool:
+        """The investor rates the service once the result has been returned."""
+        return self.state is State.RETURNED and user.is_authenticated and self.enterprise_id in user.enterprise_ids
+
     def can_add_note(self, user) -> bool:
         return user.is_authenticated and user.is_officer
 

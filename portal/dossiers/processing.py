@@ -247,7 +247,7 @@ def issue_apology(dossier: Dossier, officer, new_due: datetime, reason: str) -> 
 # --- the investor's rating ----------------------------------------------------------
 
 def rate_service(dossier: Dossier, user, score: int, comment: str = "") -> ServiceRating:
-    if dossier.state is not State.RETURNED or dossier.enterprise_id not in user.enterprise_ids:
+    if not dossier.can_rate(user):
         raise DossierError(_("You can rate the service once the result has been returned."))
     if db.session.scalar(db.select(ServiceRating.id).where(ServiceRating.dossier_id == dossier.id)):
         raise DossierError(_("This dossier has already been rated. Thank you."))
