@@ -4,11 +4,13 @@ from __future__ import annotations
 import unicodedata
 
 from babel import Locale
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
+from wtforms import HiddenField, StringField
 from wtforms.validators import ValidationError
+
+from portal.i18n import amount_example, format_amount, parse_amount
 
 LANGUAGE_CHOICES = [("vi", "Tiếng Việt"), ("en", "English")]
 
@@ -65,3 +67,30 @@ def finite_amount(maximum, places: int | None = None):
             raise ValidationError(_l("Use at most %(n)d decimal places.", n=places))
 
     return check
+
+
+class AmountField(StringField):
+    """Money or an area, typed the way people write it in the interface's language
+    ("250.000.000.000" or "1.234,5" in Vietnamese). A text input with a decimal keypad:
+    a browser number input reads "250.000.000.000" as 250. `data` is a Decimal; what
+    was typed is shown again when it cannot be read."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        render_kw = {"inputmode": "decimal", "autocomplete": "off", **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        raw = (valuelist[0] if valuelist else "") or ""
+        if not raw.strip():
+            return
+        try:
+            self.data = parse_amount(raw)
+        except ValueError:
+            raise ValueError(gettext("Write the number as in %(example)s (digits, grouped or not).",
+                                     example=amount_example())) from None
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return format_amount(self.data) if self.data is not None else ""

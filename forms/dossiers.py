@@ -7,11 +7,10 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (DateField, DecimalField, Form, FormField, RadioField, SelectField, StringField, SubmitField,
-                     TextAreaField)
+from wtforms import DateField, Form, FormField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from forms.common import clean_text, finite_amount
+from forms.common import AmountField, clean_text, finite_amount
 from portal.dossiers.models import ReturnMethod
 
 STRIP = [clean_text]
@@ -26,9 +25,10 @@ class StartDossierForm(FlaskForm):
     zone_id = SelectField(_l("Zone of the new project"), coerce=int, default=0, validate_choice=False)
     submit = SubmitField(_l("Start the dossier"))
 
-    def __init__(self, projects, zones, *args, **kwargs):
+    def __init__(self, projects, zones, *args, allow_new: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.project_id.choices = [(0, _l("A new project"))] + [(p.id, p.name) for p in projects]
+        new = [(0, _l("A new project"))] if allow_new else []
+        self.project_id.choices = new + [(p.id, p.name) for p in projects]
         self.zone_id.choices = [(0, _l("Choose a zone"))] + [(z.id, z.name) for z in zones]
 
     def validate(self, extra_validators=None) -> bool:
@@ -73,7 +73,7 @@ def draft_form_class(procedure):
         label = procedure.field_label(spec)
         kind = spec.get("type", "text")
         if kind == "number":
-            field = DecimalField(label, places=None, validators=[Optional(), finite_amount(10**18)])
+            field = AmountField(label, validators=[Optional(), finite_amount(10**18)])
         elif kind == "date":
             field = DateField(label, validators=[Optional()])
         elif kind == "textarea":
@@ -103,7 +103,10 @@ def draft_form_class(procedure):
             for key, value in self.fields.data.items():
                 if value is None or value == "":
                     continue
-                values[key] = value.isoformat() if hasattr(value, "isoformat") else str(value)
+                if isinstance(value, Decimal):  # stored plainly: "250000000000", "1234.5"
+                    values[key] = format(value.normalize(), "f")
+                else:
+                    values[key] = value.isoformat() if hasattr(value, "isoformat") else str(value)
             return values
 
     return DraftForm

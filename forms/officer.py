@@ -86,7 +86,8 @@ class ProposeStopForm(FlaskForm):
 class ApproveForm(FlaskForm):
     result = FileField(_l("Signed result document"))
     irc_number = StringField(_l("Certificate number"), filters=STRIP, validators=[Length(max=60)])
-    irc_date = DateField(_l("Certificate date"), validators=[Optional()])
+    irc_date = DateField(_l("Date of the certificate (or of this amendment)"), validators=[Optional()],
+                         description=_l("The date written on the signed certificate; it cannot be in the future."))
     note = _text(_l("Note"), max_length=2000)
     submit = SubmitField(_l("Approve"))
 
@@ -100,6 +101,14 @@ class DeclineForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="decline", **kwargs)
+
+
+class ForwardForm(FlaskForm):
+    comment = _text(_l("Review comment for the Board leader"), _l("Give your review comment for the Board leader."))
+    submit = SubmitField(_l("Forward to the Board leader"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="forward", **kwargs)
 
 
 class SendBackForm(FlaskForm):

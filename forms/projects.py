@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from forms.common import clean_text, finite_amount
+from forms.common import AmountField, clean_text, finite_amount
 
 STRIP = [clean_text]
 
@@ -20,18 +20,22 @@ class ProjectForm(FlaskForm):
                           validators=[DataRequired(message=_l("Please choose the zone."))])
     location = StringField(_l("Location (lot, plot)"), filters=STRIP, validators=[Length(max=255)])
     # Bounds that fit the columns: Numeric(14, 2), Numeric(20, 0), Numeric(16, 2).
-    land_area_m2 = DecimalField(_l("Land area (m²)"), places=None,
-                                validators=[Optional(), finite_amount(10**12, places=2)])
-    total_capital_vnd = DecimalField(_l("Total investment capital (VND)"), places=None,
-                                     validators=[Optional(), finite_amount(10**20, places=0)])
-    total_capital_usd = DecimalField(_l("Equivalent in USD"), places=None,
-                                     validators=[Optional(), finite_amount(10**14, places=2)],
-                                     description=_l("For foreign investors."))
+    land_area_m2 = AmountField(_l("Land area (m²)"), validators=[Optional(), finite_amount(10**12, places=2)])
+    total_capital_vnd = AmountField(_l("Total investment capital (VND)"),
+                                    validators=[Optional(), finite_amount(10**20, places=0)],
+                                    description=_l("For example 250.000.000.000"))
+    total_capital_usd = AmountField(_l("Equivalent in USD"), validators=[Optional(), finite_amount(10**14, places=2)],
+                                    description=_l("For foreign investors."))
     capital_sources = TextAreaField(_l("Capital sources"), filters=STRIP, validators=[Length(max=2000)])
     workforce = IntegerField(_l("Workforce (people)"),
                              validators=[Optional(), NumberRange(min=0, max=1_000_000, message=_l("Enter a number from 0 to 1,000,000."))])
     schedule = TextAreaField(_l("Implementation schedule"), filters=STRIP, validators=[Length(max=2000)])
     sector = StringField(_l("Sector"), filters=STRIP, validators=[Length(max=255)])
+    certificate_number = StringField(
+        _l("Investment registration certificate number"), filters=STRIP, validators=[Length(max=60)],
+        description=_l("If the project already holds a certificate issued before you used the portal: "
+                       "its number and the date of its first issue."))
+    certificate_date = DateField(_l("Date of first issue"), validators=[Optional()])
     submit = SubmitField(_l("Save the project"))
 
     def __init__(self, zones, *args, **kwargs):
@@ -40,4 +44,5 @@ class ProjectForm(FlaskForm):
 
     @property
     def project_data(self) -> dict:
-        return {k: v for k, v in self.data.items() if k not in {"submit", "csrf_token"}}
+        return {k: v for k, v in self.data.items()
+                if k not in {"submit", "csrf_token", "certificate_number", "certificate_date"}}

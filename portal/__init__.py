@@ -104,11 +104,17 @@ def _register_cli(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
+    from portal.accounts.models import Role
     from portal.dossiers.models import ReturnMethod
     from portal.dossiers.timeliness import Timeliness, remaining_days_text
+    from portal.i18n import format_amount, format_field_value, format_filesize
     from portal.services.pdf import qr_data_uri
 
     app.add_template_filter(qr_data_uri, "qr_data_uri")
+    app.add_template_filter(format_amount, "amount")
+    app.add_template_filter(format_filesize, "filesize")
+    app.add_template_global(format_field_value, "field_value")
+    app.add_template_global(Role, "Role")
     app.add_template_global(lambda value: ReturnMethod(value).title, "return_method_title")
     app.add_template_global(lambda value: Timeliness(value).title if value else "", "timeliness_title")
     app.add_template_global(remaining_days_text, "remaining")

@@ -197,11 +197,13 @@ def procedure(db):
 
 @pytest.fixture
 def make_draft(db, procedure):
-    """A draft for `code`; complete=True attaches a PDF to every mandatory document."""
+    """A draft for `code`; complete=True attaches a PDF to every mandatory document. A
+    procedure that acts on a certificate gets a project that holds one."""
+    from datetime import date
 
     from portal.catalogue.models import Zone
     from portal.dossiers import operations as ops
-    from portal.projects.operations import create_project
+    from portal.projects.operations import create_project, declare_certificate
     from tests.factories import UserFactory
     from tests.samples import PDF
 
@@ -210,6 +212,8 @@ def make_draft(db, procedure):
         zone = db.session.scalar(db.select(Zone).where(Zone.code == "KCN-HOA-BINH"))
         project = create_project(enterprise_id=min(user.enterprise_ids), created_by=user,
                                  name_vi="Nhà máy chế biến tinh bột sắn Hòa Bình", zone_id=zone.id)
+        if procedure(code).requires_certificate:
+            declare_certificate(project, user, "5401234567", date(2025, 1, 15))
         dossier = ops.start_dossier(user=user, procedure=procedure(code), project=project)
         if complete:
             for doc in dossier.procedure.documents:
@@ -237,7 +241,7 @@ def world(db, make_draft):
     from portal.catalogue.models import Unit
     from portal.documents.models import Slip
     from portal.dossiers import operations as ops
-    from portal.dossiers import processing
+    from portal.dossiers import operations as processing
     from portal.dossiers.models import SupplementItem
     from tests.factories import UserFactory
     from tests.samples import PDF
@@ -268,3 +272,54 @@ def world(db, make_draft):
            "document": dossier.procedure.documents[0].id,
            "item": db.session.scalar(db.select(SupplementItem.id))}
     return people, ids
+
+
+@pytest.fixture
+def staff(db):
+    """The officers of one dossier's way: desk, head and specialist of the Investment
+    Management Department, and a Board leader."""
+    from portal.catalogue.models import Unit
+    from tests.factories import UserFactory
+
+    qldt = db.session.scalar(db.select(Unit).where(Unit.code == "QLDT"))
+    return {
+        "desk": UserFactory(desk_officer=True, full_name="Nguyễn Thị Tiếp Nhận"),
+        "head": UserFactory(department_head=True, unit=qldt, full_name="Lê Thị Trưởng Phòng",
+                            position="Trưởng phòng Quản lý đầu tư"),
+        "specialist": UserFactory(specialist=True, unit=qldt, full_name="Trần Văn Chuyên Viên"),
+        "leader": UserFactory(board_leader=True, full_name="Hồ Văn Lãnh Đạo", position="Phó Trưởng ban"),
+    }
+
+
+@pytest.fixture
+def submitted(db, make_draft):
+    """A complete QLDT-02 dossier (an IRC after policy approval), submitted."""
+    from portal.dossiers.operations import submit_dossier
+
+    dossier = make_draft()
+    submit_dossier(dossier, dossier.created_by)
+    db.session.commit()
+    return dossier
+
+
+@pytest.fixture
+def in_progress(db, submitted, staff):
+    """The same dossier received by the desk and assigned to the specialist."""
+    from portal.dossiers import operations as ops
+
+    ops.receive_dossier(submitted, staff["desk"])
+    ops.assign(submitted, staff["head"], staff["specialist"])
+    db.session.commit()
+    return submitted
+
+
+def slip_of(client, db, dossier, kind) -> str:
+    """The text of the dossier's latest slip of `kind`, downloaded as the client's user."""
+    from portal.documents.models import Slip
+    from tests.dossiers.test_journey import pdf_text
+
+    slip = db.session.scalars(db.select(Slip).where(Slip.dossier_id == dossier.id, Slip.kind == kind)
+                              .order_by(Slip.id.desc())).first()
+    response = client.get(f"/dossiers/{dossier.id}/slips/{slip.id}.pdf")
+    assert response.status_code == 200
+    return pdf_text(response.data)

@@ -10,10 +10,12 @@ from portal.calendar import (
     CALENDAR_DAYS,
     Overrides,
     add_calendar_days,
+    add_office_time,
     add_working_days,
     due_at,
     effective_reception,
     is_working_day,
+    paused_days,
     working_days_between,
 )
 
@@ -120,3 +122,74 @@ def test_calendar_day_limit_due_time():
 def test_negative_days_refused():
     with pytest.raises(ValueError):
         add_working_days(date(2026, 1, 5), -1)
+
+
+# --- waiting for the investor: the office's time counts (calendar.paused_days) ------------
+
+def vn(y, m, d, hh=9, mm=0):
+    return datetime(y, m, d, hh, mm, tzinfo=VN)
+
+
+# Received Monday 5/10/2026 09:00, 10 working days: due Monday 19/10 09:00.
+OCT_RECEIVED = vn(2026, 10, 5)
+
+
+def test_a_wait_asked_and_answered_the_same_evening_moves_nothing():
+    wait = (vn(2026, 10, 7, 18), vn(2026, 10, 7, 21))  # after closing, both
+    assert paused_days(*wait) == 0
+    assert due_at(OCT_RECEIVED, 10, pauses=[wait]) == due_at(OCT_RECEIVED, 10) == vn(2026, 10, 19)
+
+
+def test_a_wait_from_monday_to_tuesday_moves_one_working_day():
+    wait = (vn(2026, 10, 12, 10), vn(2026, 10, 13, 10))
+    assert paused_days(*wait) == 1
+    assert due_at(OCT_RECEIVED, 10, pauses=[wait]) == vn(2026, 10, 20)
+
+
+def test_a_wait_within_one_office_day_moves_nothing():
+    assert paused_days(vn(2026, 10, 12, 8), vn(2026, 10, 12, 16)) == 0
+
+
+def test_a_weekend_inside_a_wait_does_not_count_for_working_days():
+    wait = (vn(2026, 10, 9, 16), vn(2026, 10, 12, 8))  # Friday afternoon to Monday morning
+    assert paused_days(*wait) == 1
+    assert due_at(OCT_RECEIVED, 10, pauses=[wait]) == vn(2026, 10, 20)
+    assert paused_days(*wait, kind=CALENDAR_DAYS) == 3
+
+
+def test_a_wait_across_tet_counts_its_working_days_only():
+    # Received Thu 5/2/2026 09:00, 10 working days: 6/2, 9–13/2, [Tết 16–20/2], 23–26/2 → Thu 26/2.
+    received = vn(2026, 2, 5)
+    assert due_at(received, 10) == vn(2026, 2, 26)
+    # Asked Thu 12/2, answered Mon 23/2: Fri 13/2 and Mon 23/2 are the office days lost.
+    wait = (vn(2026, 2, 12, 10), vn(2026, 2, 23, 10))
+    assert paused_days(*wait) == 2
+    assert due_at(received, 10, pauses=[wait]) == vn(2026, 3, 2)
+
+
+def test_a_calendar_day_deadline_moved_off_a_weekend_is_not_moved_twice():
+    # Received Fri 6/3/2026, 15 days: Sat 21/3, moved to Mon 23/3. Waiting Tue 10/3 to
+    # Thu 12/3 adds 2 days to the count (Mon 23/3), not to the moved date (Wed 25/3).
+    received = vn(2026, 3, 6)
+    assert due_at(received, 15, CALENDAR_DAYS) == vn(2026, 3, 23)
+    wait = (vn(2026, 3, 10, 10), vn(2026, 3, 12, 10))
+    assert paused_days(*wait, kind=CALENDAR_DAYS) == 2
+    assert due_at(received, 15, CALENDAR_DAYS, pauses=[wait]) == vn(2026, 3, 23)
+
+
+def test_a_calendar_day_deadline_across_tet():
+    # Received Mon 2/2/2026, 15 days: Tue 17/2 is Tết → Mon 23/2. A 2-day wait (4→6/2)
+    # brings the count to Thu 19/2, still Tết → Mon 23/2.
+    received = vn(2026, 2, 2)
+    wait = (vn(2026, 2, 4, 10), vn(2026, 2, 6, 10))
+    assert due_at(received, 15, CALENDAR_DAYS) == due_at(received, 15, CALENDAR_DAYS, pauses=[wait]) == vn(2026, 2, 23)
+    assert paused_days(vn(2026, 2, 4, 18), vn(2026, 2, 4, 20), kind=CALENDAR_DAYS) == 0
+
+
+def test_office_time_for_the_steps_of_a_procedure():
+    # Half a day from Monday 15:00 (office 7:00–17:00) ends Tuesday 10:00; a whole day from
+    # Friday 9:00 ends Monday 9:00; half a day back from Tuesday 9:00 is Monday 14:00.
+    assert add_office_time(vn(2026, 10, 12, 15), 0.5) == vn(2026, 10, 13, 10)
+    assert add_office_time(vn(2026, 10, 9, 9), 1) == vn(2026, 10, 12, 9)
+    assert add_office_time(vn(2026, 10, 13, 9), -0.5) == vn(2026, 10, 12, 14)
+    assert add_office_time(vn(2026, 10, 12, 12), 0.5) == vn(2026, 10, 12, 17)

@@ -67,6 +67,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     full_name: Mapped[str] = mapped_column(sa.String(200))
     phone: Mapped[str] = mapped_column(sa.String(30), default="")
+    # Chức vụ, printed under an officer's signature (e.g. "Phó Trưởng ban").
+    position: Mapped[str] = mapped_column(sa.String(200), default="")
     role: Mapped[Role] = mapped_column(str_enum(Role), default=Role.INVESTOR)
     unit_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("units.id"), index=True)
     language: Mapped[str] = mapped_column(sa.String(5), default="vi")

@@ -11,12 +11,19 @@ reception; a working-day limit ends on the n-th working day after that day, at t
 time of day of reception; a calendar-day limit that lands on a day off moves to the
 next working day; a dossier received outside office hours counts as received at the
 opening of the next working day.
+
+Waiting for the investor (a supplement asked during processing) does not count, and
+what counts is the office's time: `paused_days` measures a wait in the days the office
+was open between the request and the answer, and `due_at` adds those days to the limit
+(so a calendar-day deadline moved off a weekend is not moved twice).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Iterable
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -93,6 +100,14 @@ def working_days_between(start: date, end: date, overrides: Overrides | None = N
     return count
 
 
+def previous_working_day(day: date, overrides: Overrides | None = None) -> date:
+    """The last working day strictly before `day`."""
+    day -= timedelta(days=1)
+    while not is_working_day(day, overrides):
+        day -= timedelta(days=1)
+    return day
+
+
 def add_calendar_days(day: date, n: int, overrides: Overrides | None = None) -> date:
     """`day` + n days; a deadline landing on a day off moves to the next working day."""
     end = day + timedelta(days=n)
@@ -120,17 +135,89 @@ def effective_reception(
     return datetime.combine(next_working_day(day, overrides), hours.opens, LOCAL_TZ)
 
 
+def office_day(moment: datetime, overrides: Overrides | None = None, hours: OfficeHours = OfficeHours()) -> date:
+    """The working day on which the office first sees `moment`: that day if it comes
+    before closing on a working day, else the next working day."""
+    return effective_reception(moment, overrides, hours).date()
+
+
+def paused_days(
+    started: datetime, ended: datetime, kind: str = WORKING_DAYS,
+    overrides: Overrides | None = None, hours: OfficeHours = OfficeHours(),
+) -> int:
+    """How far a wait for the investor moves a deadline: the office days it took.
+
+    Asked and answered the same evening after closing: nothing. Asked on Monday,
+    answered on Tuesday: one working day (or one calendar day). Days off inside the
+    wait do not count for a working-day limit; for a calendar-day limit they do.
+    """
+    first, last = office_day(started, overrides, hours), office_day(ended, overrides, hours)
+    if last <= first:
+        return 0
+    if kind == CALENDAR_DAYS:
+        return (last - first).days
+    return working_days_between(first, last, overrides)
+
+
+def shift(moment: datetime, days: int, kind: str = WORKING_DAYS, overrides: Overrides | None = None) -> datetime:
+    """`moment` moved on by `days` (working or calendar days), same time of day (UTC)."""
+    local = moment.astimezone(LOCAL_TZ)
+    if days <= 0:
+        return moment
+    if kind == CALENDAR_DAYS:
+        day = add_calendar_days(local.date(), days, overrides)
+    else:
+        day = add_working_days(local.date(), days, overrides)
+    return datetime.combine(day, local.timetz()).astimezone(ZoneInfo("UTC"))
+
+
 def due_at(
     received_at: datetime,
     limit: int,
     kind: str = WORKING_DAYS,
     overrides: Overrides | None = None,
     hours: OfficeHours = OfficeHours(),
+    pauses: Iterable[tuple[datetime, datetime]] = (),
 ) -> datetime:
-    """When the result is due: the reception time of day on the deadline day (UTC)."""
+    """When the result is due: the reception time of day on the deadline day (UTC).
+
+    `pauses` are the finished waits for the investor; their office days are added to
+    the limit before the deadline is placed (and, for calendar days, moved off a day off).
+    """
     start = effective_reception(received_at, overrides, hours)
+    days = limit + sum(paused_days(a, b, kind, overrides, hours) for a, b in pauses)
     if kind == CALENDAR_DAYS:
-        day = add_calendar_days(start.date(), limit, overrides)
+        day = add_calendar_days(start.date(), days, overrides)
     else:
-        day = add_working_days(start.date(), limit, overrides)
+        day = add_working_days(start.date(), days, overrides)
     return datetime.combine(day, start.timetz()).astimezone(ZoneInfo("UTC"))
+
+
+def days_left(moment: datetime, due: datetime, kind: str = WORKING_DAYS, overrides: Overrides | None = None,
+              hours: OfficeHours = OfficeHours()) -> int:
+    """Days (working or calendar) from the office day of `moment` to the due day; negative when past."""
+    first, last = office_day(moment, overrides, hours), due.astimezone(LOCAL_TZ).date()
+    if kind == CALENDAR_DAYS:
+        return (last - first).days
+    return working_days_between(first, last, overrides)
+
+
+def add_office_time(
+    moment: datetime, days: float, overrides: Overrides | None = None, hours: OfficeHours = OfficeHours(),
+) -> datetime:
+    """`moment` plus (or minus) `days` of office time: whole working days, and a fraction
+    of an office day counted within office hours (half a day from 15:00 ends at 10:00
+    the next working day with 7:00-17:00 hours). Returns local time."""
+    start = effective_reception(moment, overrides, hours)
+    length = (datetime.combine(start.date(), hours.closes) - datetime.combine(start.date(), hours.opens))
+    into_day = (datetime.combine(start.date(), start.time()) - datetime.combine(start.date(), hours.opens)) / length
+    total = into_day + days
+    whole = math.floor(total)
+    rest = total - whole
+    if rest == 0 and total > 0:  # the end of a day rather than the opening of the next
+        whole, rest = whole - 1, 1.0
+    day = start.date()
+    for _ in range(abs(whole)):
+        day = next_working_day(day, overrides) if whole > 0 else previous_working_day(day, overrides)
+    opening = datetime.combine(day, hours.opens, LOCAL_TZ)
+    return opening + timedelta(seconds=round(rest * length.total_seconds()))

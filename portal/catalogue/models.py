@@ -35,6 +35,11 @@ class Organisation(Bilingual, db.Model):
     # The Board's electronic identifier: the prefix of every dossier code.
     agency_code: Mapped[str] = mapped_column(sa.String(40))
     place_name: Mapped[str] = mapped_column(sa.String(80), default="")
+    # Who signs in the agency's name (the apology, a withdrawal notice): the head of the
+    # agency, or whoever the Board names.
+    head_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    head_title_vi: Mapped[str] = mapped_column(sa.String(200), default="")
+    head_title_en: Mapped[str] = mapped_column(sa.String(200), default="")
     address_vi: Mapped[str] = mapped_column(sa.String(255), default="")
     address_en: Mapped[str] = mapped_column(sa.String(255), default="")
     hotline: Mapped[str] = mapped_column(sa.String(40), default="")
@@ -162,6 +167,43 @@ _SUPPLEMENT_CLOCK_TITLES = {
 }
 
 
+class ApprovalChain(enum.StrEnum):
+    """Who approves a procedure's result: a department head, a Board leader, or both in
+    turn (the head reviews and forwards, the leader signs)."""
+
+    HEAD = "head"
+    LEADER = "leader"
+    HEAD_THEN_LEADER = "head_then_leader"
+
+    @property
+    def title(self) -> str:
+        return str(_APPROVAL_TITLES[self])
+
+
+_APPROVAL_TITLES = {
+    ApprovalChain.HEAD: _l("Signed by the department head"),
+    ApprovalChain.LEADER: _l("Signed by a Board leader"),
+    ApprovalChain.HEAD_THEN_LEADER: _l("Reviewed by the department head, signed by a Board leader"),
+}
+
+
+class CertificateEffect(enum.StrEnum):
+    """What an approved result does to the project's investment registration certificate."""
+
+    NONE = "none"
+    ISSUE = "issue"            # first issue: number and date of the certificate
+    AMEND = "amend"            # lần điều chỉnh thứ N
+    REISSUE = "reissue"        # re-issued or corrected, same number
+    TERMINATE = "terminate"    # the project ends; the certificate is withdrawn
+
+
+# How a procedure's time limit is split between the steps of its internal process, in
+# working days (DOMAIN.md); the specialist has what is left. "review" applies only when
+# the department head reviews before a Board leader signs.
+DEFAULT_STEP_DAYS = {"reception": 0.5, "assignment": 0.5, "review": 1, "approval": 1, "return": 0.5}
+STEPS = tuple(DEFAULT_STEP_DAYS)
+
+
 class Procedure(Bilingual, db.Model):
     __tablename__ = "procedures"
     __table_args__ = (
@@ -194,9 +236,18 @@ class Procedure(Bilingual, db.Model):
     )
     # A procedure for a new project creates the project together with the dossier.
     creates_project: Mapped[bool] = mapped_column(default=False)
-    # Its approval grants or amends an investment registration certificate (number and date
-    # are recorded on the project).
-    issues_irc: Mapped[bool] = mapped_column(default=False)
+    # What approving its result does to the project's certificate record, and whether the
+    # project must already hold a certificate to start it (adjustment, transfer, ...).
+    certificate_effect: Mapped[CertificateEffect] = mapped_column(
+        str_enum(CertificateEffect), default=CertificateEffect.NONE
+    )
+    requires_certificate: Mapped[bool] = mapped_column(default=False)
+    approval_chain: Mapped[ApprovalChain] = mapped_column(str_enum(ApprovalChain), default=ApprovalChain.LEADER)
+    # Supplement requests allowed while the dossier is being processed (Decision 766: one;
+    # a procedure whose law allows more may say so, and then a second one makes it late).
+    processing_supplements: Mapped[int] = mapped_column(default=1)
+    # The time limit's split between steps, in working days (missing keys: DEFAULT_STEP_DAYS).
+    step_days: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     # The procedure's own fields, filled in by the investor:
     # [{"key", "label_vi", "label_en", "type": text|textarea|number|date, "required"}].
     form_fields: Mapped[list] = mapped_column(sa.JSON, default=list)
@@ -221,6 +272,18 @@ class Procedure(Bilingual, db.Model):
         from portal.i18n import current_language
 
         return spec.get(f"label_{current_language()}") or spec.get("label_vi", spec["key"])
+
+    @property
+    def issues_certificate(self) -> bool:
+        """Its approval records a certificate entry (number or date) on the project."""
+        return self.certificate_effect is not CertificateEffect.NONE
+
+    def step_share(self, step: str) -> float:
+        """Working days allotted to `step` of the internal process ("review" only when the
+        head reviews before a leader signs)."""
+        if step == "review" and self.approval_chain is not ApprovalChain.HEAD_THEN_LEADER:
+            return 0
+        return float((self.step_days or {}).get(step, DEFAULT_STEP_DAYS[step]))
 
     def is_in_force(self, on: date) -> bool:
         if not self.is_active:

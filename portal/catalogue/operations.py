@@ -14,6 +14,9 @@ from typing import Any
 import yaml
 
 from portal.catalogue.models import (
+    STEPS,
+    ApprovalChain,
+    CertificateEffect,
     Field,
     OnlineLevel,
     Organisation,
@@ -81,10 +84,21 @@ def _load_procedure(item: dict, order: int, units: dict, fields: dict, stats: Co
     values = {
         k: v for k, v in _plain(item).items() if k not in {"unit", "field", "documents"}
     }
+    try:
+        effect = CertificateEffect(item.get("certificate_effect", "none"))
+        chain = ApprovalChain(item.get("approval_chain", "leader"))
+    except ValueError as exc:
+        raise CatalogueError(f"procedure {code}: {exc}") from exc
     values.update(
         unit=unit,
         field=field,
         sort_order=item.get("sort_order", order),
+        certificate_effect=effect,
+        # An adjustment, re-issue or termination needs a certificate to act on.
+        requires_certificate=bool(item.get("requires_certificate", effect in (
+            CertificateEffect.AMEND, CertificateEffect.REISSUE, CertificateEffect.TERMINATE))),
+        approval_chain=chain,
+        step_days=_step_days(code, item.get("step_days") or {}),
         time_limit_kind=TimeLimitKind(item.get("time_limit_kind", "working_days")),
         online_level=OnlineLevel(item["online_level"]),
         supplement_clock=SupplementClock(item.get("supplement_clock", "pause")),
@@ -111,13 +125,28 @@ def _load_procedure(item: dict, order: int, units: dict, fields: dict, stats: Co
 
 
 FIELD_TYPES = {"text", "textarea", "number", "date"}
+# Project attributes a certificate certifies, which an approved result copies from a field.
+PROJECT_FIELDS = {"total_capital_vnd", "total_capital_usd", "land_area_m2", "workforce", "schedule", "objectives"}
 
 
 def _form_fields(code: str, specs: list) -> list[dict]:
     for spec in specs:
         if not spec.get("key") or spec.get("type", "text") not in FIELD_TYPES:
             raise CatalogueError(f"procedure {code}: a form field needs a key and a type in {sorted(FIELD_TYPES)}")
+        if spec.get("project_field") not in (None, *PROJECT_FIELDS):
+            raise CatalogueError(f"procedure {code}: project_field must be one of {sorted(PROJECT_FIELDS)}")
     return [{"type": "text", "required": False, **spec} for spec in specs]
+
+
+def _step_days(code: str, given: dict) -> dict:
+    """The procedure's split of its time limit between steps (working days, halves allowed)."""
+    unknown = set(given) - set(STEPS)
+    if unknown:
+        raise CatalogueError(f"procedure {code}: unknown steps {sorted(unknown)}; steps are {list(STEPS)}")
+    try:
+        return {step: float(days) for step, days in given.items() if float(days) >= 0}
+    except (TypeError, ValueError) as exc:
+        raise CatalogueError(f"procedure {code}: step_days must be numbers of working days") from exc
 
 
 def _plain(item: dict) -> dict[str, Any]:

@@ -34,7 +34,8 @@ def receive(code: str, email: str) -> None:
 
 @dossiers_cli.command("remind")
 def remind() -> None:
-    """E-mail each officer the dossiers due tomorrow and those overdue (run daily from cron)."""
+    """E-mail each officer the dossiers they must act on that are due tomorrow or overdue,
+    and the desk the dossiers waiting for reception since an earlier day (run daily from cron)."""
     from datetime import datetime, time, timedelta
 
     from portal.accounts.models import OFFICER_ROLES, User
@@ -49,9 +50,9 @@ def remind() -> None:
     sent = 0
     officers = db.session.scalars(db.select(User).where(User.role.in_(OFFICER_ROLES), User.is_active.is_(True)))
     for officer in officers:
-        due_soon, overdue = due_for_reminder(officer, now, tomorrow_end)
-        if due_soon or overdue:
-            notifications.reminder(officer, due_soon, overdue)
+        due_soon, overdue, waiting = due_for_reminder(officer, now, tomorrow_end)
+        if due_soon or overdue or waiting:
+            notifications.reminder(officer, due_soon, overdue, waiting)
             sent += 1
     commit()
     click.echo(f"reminders sent: {sent}")

@@ -7,12 +7,13 @@ from typing import Optional
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.accounts.models import Enterprise, User
+from portal.accounts.models import Enterprise, Role, User
 from portal.catalogue.models import Procedure, RequiredDocument, Unit
 from portal.db import UTCDateTime, str_enum, utcnow
-from portal.dossiers.workflow import Action, State, can_apply
+from portal.dossiers.workflow import PUBLIC_NOTE_ACTIONS, Action, Proposal, State, can_apply
 from portal.extensions import db
 from portal.projects.models import Project
 
@@ -43,6 +44,14 @@ class Outcome(enum.StrEnum):
     def title(self) -> str:
         return str(_OUTCOME_TITLES[self])
 
+    @property
+    def is_stop(self) -> bool:
+        return self is Outcome.STOPPED
+
+    @property
+    def is_refusal(self) -> bool:
+        return self is Outcome.NOT_APPROVED
+
 
 _OUTCOME_TITLES = {
     Outcome.APPROVED: _l("Approved"),
@@ -57,6 +66,18 @@ class FileKind(enum.StrEnum):
     DRAFT_RESULT = "draft_result"  # the specialist's draft, seen only by officers
     RESULT = "result"              # the signed result document
 
+    @property
+    def title(self) -> str:
+        return str(_FILE_KIND_TITLES[self])
+
+
+_FILE_KIND_TITLES = {
+    FileKind.APPLICATION: _l("Dossier files"),
+    FileKind.SUPPLEMENT: _l("Supplement files"),
+    FileKind.DRAFT_RESULT: _l("Draft result"),
+    FileKind.RESULT: _l("Result document"),
+}
+
 
 class Dossier(db.Model):
     __tablename__ = "dossiers"
@@ -64,6 +85,7 @@ class Dossier(db.Model):
         sa.Index("ix_dossiers_enterprise_state", "enterprise_id", "state"),
         sa.Index("ix_dossiers_unit_state_due", "unit_id", "state", "due_at"),
         sa.Index("ix_dossiers_state_submitted", "state", "submitted_at"),
+        sa.Index("ix_dossiers_book_entered_at", "book_entered_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,14 +106,25 @@ class Dossier(db.Model):
     submitted_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     received_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     received_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
+    # The appointment given to the investor: the legal due date, or the new date of an apology.
     due_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # The due date set by law (reception + limit, moved by supplement waits, never by an
+    # apology): it grades the dossier and is the one synchronised nationally.
+    legal_due_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # Its line in the one-stop desk's tracking book: given once, at reception or refusal,
+    # and printed on the receipt.
+    book_year: Mapped[Optional[int]]
+    book_serial: Mapped[Optional[int]]
+    book_entered_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     finished_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     # Processing.
     assignee_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"), index=True)
     supplement_origin: Mapped[Optional[State]] = mapped_column(str_enum(State))  # where a supplement returns
     paused_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)  # clock stopped for a supplement
-    proposal: Mapped[Optional[str]] = mapped_column(sa.String(20))  # "result" or "stop", awaiting approval
+    proposal: Mapped[Optional[Proposal]] = mapped_column(str_enum(Proposal, length=20))  # awaiting approval
     proposal_note: Mapped[str] = mapped_column(sa.Text, default="")
+    # Whose decision the proposal waits for: the reviewing head, or the signer.
+    awaiting_signer: Mapped[Optional[Role]] = mapped_column(str_enum(Role))
     outcome: Mapped[Optional[Outcome]] = mapped_column(str_enum(Outcome))
     decision_note: Mapped[str] = mapped_column(sa.Text, default="")
     decided_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
@@ -118,20 +151,86 @@ class Dossier(db.Model):
     )
     notes: Mapped[list["DossierNote"]] = relationship(back_populates="dossier", order_by="DossierNote.id")
 
+    @hybrid_method
+    def owned_by(self, user) -> bool:
+        """Whether the dossier is `user`'s to act on (which move, and when, is the workflow
+        table's): its enterprise's members; for a filed dossier, the one-stop desk and the
+        Board leaders, the head of the handling unit and the assigned specialist."""
+        if not _active(user):
+            return False
+        if user.role is Role.INVESTOR:
+            return self.enterprise_id in user.enterprise_ids
+        if self.state is State.DRAFT:
+            return False
+        if user.role in (Role.DESK_OFFICER, Role.BOARD_LEADER):
+            return True
+        if user.role is Role.DEPARTMENT_HEAD:
+            return user.unit_id is not None and self.unit_id == user.unit_id
+        if user.role is Role.SPECIALIST:
+            return self.assignee_id == user.id
+        return False
+
+    @owned_by.expression
+    def owned_by(cls, user) -> sa.ColumnElement[bool]:
+        """The same rule in SQL (tested against the Python one)."""
+        if not _active(user):
+            return sa.false()
+        if user.role is Role.INVESTOR:
+            return cls.enterprise_id.in_(user.enterprise_ids) if user.enterprise_ids else sa.false()
+        filed = cls.state != State.DRAFT
+        if user.role in (Role.DESK_OFFICER, Role.BOARD_LEADER):
+            return filed
+        if user.role is Role.DEPARTMENT_HEAD:
+            return sa.and_(cls.unit_id == user.unit_id, filed) if user.unit_id is not None else sa.false()
+        if user.role is Role.SPECIALIST:
+            return sa.and_(cls.assignee_id == user.id, filed)
+        return sa.false()
+
+    @hybrid_method
+    def visible_to(self, user) -> bool:
+        """Who may read it: whoever owns it, and the handling unit's officers."""
+        if self.owned_by(user):
+            return True
+        return bool(_active(user) and user.role is Role.SPECIALIST and user.unit_id is not None
+                    and self.unit_id == user.unit_id and self.state is not State.DRAFT)
+
+    @visible_to.expression
+    def visible_to(cls, user) -> sa.ColumnElement[bool]:
+        if _active(user) and user.role is Role.SPECIALIST and user.unit_id is not None:
+            return sa.and_(cls.unit_id == user.unit_id, cls.state != State.DRAFT)
+        return cls.owned_by(user)
+
     @property
     def national_code(self) -> Optional[int]:
         return self.state.national_code
 
     def is_overdue(self, now: Optional[datetime] = None) -> bool:
         """Derived, not stored: open, the clock running, and past the due time."""
-        return bool(self.state.is_open and self.state is not State.SUPPLEMENT_REQUESTED
+        return bool(self.state.is_open and not self.is_paused
                     and self.due_at and (now or utcnow()) > self.due_at)
+
+    @property
+    def is_paused(self) -> bool:
+        """The clock is stopped: waiting for a supplement asked during processing."""
+        return self.state.is_paused and self.paused_at is not None
+
+    @property
+    def is_stop_proposal(self) -> bool:
+        return self.proposal is Proposal.STOP
+
+    @property
+    def processing_supplements(self) -> list["SupplementRequest"]:
+        """Supplement requests made after reception, while the dossier was being processed."""
+        return [r for r in self.supplement_requests if r.origin_state is not State.SUBMITTED]
 
     def files_for(self, document: RequiredDocument) -> list["DossierFile"]:
         return [f for f in self.files if f.required_document_id == document.id and f.kind is FileKind.APPLICATION]
 
     def files_of_kind(self, kind: "FileKind") -> list["DossierFile"]:
         return [f for f in self.files if f.kind is kind]
+
+    # Files added after submission, shown under their own headings.
+    later_file_kinds = (FileKind.SUPPLEMENT, FileKind.DRAFT_RESULT, FileKind.RESULT)
 
     @property
     def result_files(self) -> list["DossierFile"]:
@@ -147,7 +246,7 @@ class Dossier(db.Model):
 
     # -- guards used by views and templates ---------------------------------
     def can_edit(self, user) -> bool:
-        return self.state is State.DRAFT and user.is_authenticated and self.enterprise_id in user.enterprise_ids
+        return self.state is State.DRAFT and self.owned_by(user)
 
     def can_submit(self, user) -> bool:
         return can_apply(self, Action.SUBMIT, user)
@@ -164,10 +263,14 @@ class Dossier(db.Model):
 
     def can_rate(self, user) -> bool:
         """The investor rates the service once the result has been returned."""
-        return self.state is State.RETURNED and user.is_authenticated and self.enterprise_id in user.enterprise_ids
+        return self.state is State.RETURNED and _active(user) and user.role is Role.INVESTOR and self.owned_by(user)
 
     def can_add_note(self, user) -> bool:
         return user.is_authenticated and user.is_officer
+
+
+def _active(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
 
 
 class DossierFile(db.Model):
@@ -200,11 +303,6 @@ class DossierFile(db.Model):
         return self.kind is not FileKind.DRAFT_RESULT or (user.is_authenticated and user.is_officer)
 
 
-# Actions whose note is addressed to the investor (reasons, requests, how a result was handed over).
-PUBLIC_NOTE_ACTIONS = frozenset({"request_supplement", "refuse", "withdraw", "apologize", "decline", "approve",
-                                 "return_result"})
-
-
 class DossierEvent(db.Model):
     """One change of state. Append-only: the application never updates or deletes it."""
 
@@ -213,7 +311,7 @@ class DossierEvent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     dossier_id: Mapped[int] = mapped_column(sa.ForeignKey("dossiers.id"), index=True)
     actor_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
-    action: Mapped[str] = mapped_column(sa.String(40))
+    action: Mapped[Action] = mapped_column(str_enum(Action, length=40))
     from_state: Mapped[Optional[State]] = mapped_column(str_enum(State))
     to_state: Mapped[State] = mapped_column(str_enum(State))
     note: Mapped[str] = mapped_column(sa.Text, default="")
@@ -229,10 +327,7 @@ class DossierEvent(db.Model):
 
     @property
     def action_title(self) -> str:
-        try:
-            return Action(self.action).title
-        except ValueError:
-            return self.action
+        return self.action.title
 
 
 @sa.event.listens_for(DossierEvent, "before_update")

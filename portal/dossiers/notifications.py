@@ -1,50 +1,62 @@
-"""E-mails to investors about their dossiers, in each recipient's language."""
+"""E-mails about dossiers, in each recipient's language.
+
+What is mailed is declared by the transition table: the investor hears what concerns
+the investor (received, supplement requested, refused, decided, apology, returned,
+withdrawn); officers hear what they must act on next, and only they (the desk for a
+new dossier, the specialist for an answered supplement, the awaited signer for a
+proposal, the desk for a result to hand over). Internal steps are not mailed to the
+investor.
+"""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from portal.services.mail import external_url, send_mail
+
+# What an officer is asked to do, by the table's `officer_mail`: (subject, sentence).
+TASKS = {
+    "new_dossier": (_l("new dossier to receive"),
+                    _l("A new dossier is waiting for reception at the one-stop desk.")),
+    "to_assign": (_l("to assign"), _l("The dossier has been received for your unit: assign it to a specialist.")),
+    "assigned": (_l("assigned to you"), _l("The dossier has been assigned to you.")),
+    "supplement_answered": (_l("supplement received"),
+                            _l("The investor has sent the supplement: the dossier is back with you.")),
+    "awaiting_approval": (_l("awaiting your decision"), _l("A proposal on this dossier is waiting for your decision.")),
+    "sent_back": (_l("sent back to you"), _l("The proposal has been sent back to you; see the comment.")),
+    "result_to_return": (_l("result to hand over"),
+                         _l("The result is ready: hand it over to the investor and record how.")),
+}
 
 
 def _investors(dossier):
     return [m.user for m in dossier.enterprise.members if m.user.is_active]
 
 
-def _send(dossier, template: str, **extra) -> None:
+def _to_investors(dossier, template: str, **extra) -> None:
     for user in _investors(dossier):
         send_mail(
-            user.email, template, user.language, user=user, dossier=dossier,
+            user.email, f"dossiers/emails/{template}", user.language, user=user, dossier=dossier,
             dossier_url=external_url("dossiers.detail", dossier_id=dossier.id),
             tracking_url=external_url("public.tracking", code=dossier.code, key=dossier.lookup_key),
             **extra,
         )
 
 
-def submitted(dossier) -> None:
-    _send(dossier, "dossiers/emails/submitted")
+def transition(dossier, event) -> None:
+    """The mails a move declares in the transition table, written as the dossier now is."""
+    from portal.dossiers.queries import officers_to_act
+
+    declared = event.action.transition
+    if declared.investor_mail:
+        _to_investors(dossier, declared.investor_mail, event=event)
+    if declared.officer_mail:
+        subject, sentence = TASKS[declared.officer_mail]
+        for officer in officers_to_act(dossier):
+            send_mail(officer.email, "dossiers/emails/to_act", officer.language, user=officer, dossier=dossier,
+                      event=event, task=subject, sentence=sentence,
+                      officer_url=external_url("officer.dossier", dossier_id=dossier.id))
 
 
-def received(dossier) -> None:
-    _send(dossier, "dossiers/emails/received")
-
-
-def withdrawn(dossier) -> None:
-    _send(dossier, "dossiers/emails/withdrawn")
-
-
-def status_changed(dossier, event) -> None:
-    """Every change of status, told to the investor in the investor's language."""
-    if event.from_state == event.to_state:
-        if event.action != "apologize":
-            return
-    _send(dossier, "dossiers/emails/status_changed", event=event)
-
-
-def assigned(dossier) -> None:
-    specialist = dossier.assignee
-    if specialist is not None and specialist.is_active:
-        send_mail(specialist.email, "dossiers/emails/assigned", specialist.language, user=specialist,
-                  dossier=dossier, officer_url=external_url("officer.dossier", dossier_id=dossier.id))
-
-
-def reminder(officer, due_soon, overdue) -> None:
+def reminder(officer, due_soon, overdue, waiting) -> None:
     send_mail(officer.email, "dossiers/emails/reminder", officer.language, user=officer,
-              due_soon=due_soon, overdue=overdue, queue_url=external_url("officer.index"))
+              due_soon=due_soon, overdue=overdue, waiting=waiting, queue_url=external_url("officer.index"))

@@ -13,16 +13,18 @@ from flask_login import current_user
 from forms import officer as forms
 from portal.accounts.models import OFFICER_ROLES, Role
 from portal.audit import operations as audit
-from portal.calendar import LOCAL_TZ, working_days_between
+from portal.calendar import LOCAL_TZ
 from portal.calendar.queries import overrides
 from portal.db import utcnow
 from portal.documents import operations as slips
 from portal.documents import queries as slip_queries
 from portal.documents.builders import control_rows
 from portal.documents.models import SlipKind
-from portal.dossiers import processing, queries
+from portal.dossiers import operations as ops
+from portal.dossiers import queries
 from portal.dossiers.operations import DossierError
 from portal.dossiers.timeliness import of_dossier
+from portal.dossiers.workflow import State
 from portal.services.storage import get_storage
 from portal.web import attempt, roles_required
 
@@ -56,7 +58,7 @@ def unit():
 @bp.get("/mine")
 @roles_required(Role.SPECIALIST)
 def mine():
-    return render_template("officer/mine.html", dossiers=queries.specialist_queue(current_user), now=utcnow())
+    return render_template("officer/mine.html", lists=queries.specialist_queue(current_user), now=utcnow())
 
 
 @bp.get("/approvals")
@@ -80,7 +82,8 @@ def _forms(dossier, **given) -> dict:
         "assign": forms.AssignForm(queries.specialists_of(dossier.unit_id), formdata=None),
         "propose": forms.ProposeResultForm(formdata=None),
         "stop": forms.ProposeStopForm(formdata=None),
-        "approve": forms.ApproveForm(formdata=None),
+        "approve": forms.ApproveForm(formdata=None, irc_number=dossier.project.certificate_number),
+        "forward": forms.ForwardForm(formdata=None),
         "decline": forms.DeclineForm(formdata=None),
         "back": forms.SendBackForm(formdata=None),
         "return_": forms.ReturnForm(formdata=None, handover=dossier.return_method.title),
@@ -94,12 +97,8 @@ def _forms(dossier, **given) -> dict:
 
 def _page(dossier, status: int = 200, **given):
     now = utcnow()
-    days_left = None
-    if dossier.due_at and dossier.state.is_open:
-        days_left = working_days_between(now.astimezone(LOCAL_TZ).date(), dossier.due_at.astimezone(LOCAL_TZ).date(),
-                                         overrides())
     return render_template(
-        "officer/dossier.html", dossier=dossier, forms=_forms(dossier, **given), now=now, days_left=days_left,
+        "officer/dossier.html", dossier=dossier, forms=_forms(dossier, **given), now=now,
         timeliness=of_dossier(dossier, now, overrides()), slips=slip_queries.slips_of(dossier),
     ), status
 
@@ -122,10 +121,8 @@ def _act(dossier_id: int, name: str, form, run, done: str):
 @bp.post("/dossiers/<int:dossier_id>/receive")
 @roles_required(Role.DESK_OFFICER)
 def receive(dossier_id: int):
-    from portal.dossiers.operations import receive_dossier
-
     return _act(dossier_id, "receive", forms.ActionForm(prefix="receive"),
-                lambda d, f: receive_dossier(d, current_user), _("The dossier has been received; the receipt is issued."))
+                lambda d, f: ops.receive_dossier(d, current_user), _("The dossier has been received; the receipt is issued."))
 
 
 @bp.post("/dossiers/<int:dossier_id>/supplement")
@@ -133,7 +130,7 @@ def receive(dossier_id: int):
 def supplement(dossier_id: int):
     dossier = _load(dossier_id)
     return _act(dossier_id, "supplement", forms.SupplementForm(dossier.procedure.documents),
-                lambda d, f: processing.request_supplement(d, current_user, f.item_data, f.note.data),
+                lambda d, f: ops.request_supplement(d, current_user, f.item_data, f.note.data),
                 _("The supplement request has been sent to the investor."))
 
 
@@ -141,7 +138,7 @@ def supplement(dossier_id: int):
 @roles_required(Role.DESK_OFFICER)
 def refuse(dossier_id: int):
     return _act(dossier_id, "refuse", forms.RefuseForm(),
-                lambda d, f: processing.refuse_dossier(d, current_user, f.reason.data),
+                lambda d, f: ops.refuse_dossier(d, current_user, f.reason.data),
                 _("The dossier has been refused; the refusal slip is issued."))
 
 
@@ -151,7 +148,7 @@ def assign(dossier_id: int):
     dossier = _load(dossier_id)
     specialists = {s.id: s for s in queries.specialists_of(dossier.unit_id)}
     return _act(dossier_id, "assign", forms.AssignForm(specialists.values()),
-                lambda d, f: processing.assign(d, current_user, specialists.get(f.specialist.data)),
+                lambda d, f: ops.assign(d, current_user, specialists.get(f.specialist.data)),
                 _("The dossier has been assigned."))
 
 
@@ -159,7 +156,7 @@ def assign(dossier_id: int):
 @roles_required(Role.SPECIALIST)
 def propose_result(dossier_id: int):
     return _act(dossier_id, "propose", forms.ProposeResultForm(),
-                lambda d, f: processing.propose_result(d, current_user, f.draft.data, f.note.data),
+                lambda d, f: ops.propose_result(d, current_user, f.draft.data, f.note.data),
                 _("The draft result has been sent for approval."))
 
 
@@ -167,7 +164,7 @@ def propose_result(dossier_id: int):
 @roles_required(Role.SPECIALIST)
 def propose_stop(dossier_id: int):
     return _act(dossier_id, "stop", forms.ProposeStopForm(),
-                lambda d, f: processing.propose_stop(d, current_user, f.reason.data),
+                lambda d, f: ops.propose_stop(d, current_user, f.reason.data),
                 _("The proposal to stop has been sent for approval."))
 
 
@@ -175,23 +172,31 @@ def propose_stop(dossier_id: int):
 @roles_required(Role.DEPARTMENT_HEAD, Role.BOARD_LEADER)
 def approve(dossier_id: int):
     return _act(dossier_id, "approve", forms.ApproveForm(),
-                lambda d, f: processing.approve(d, current_user, f.result.data, f.irc_number.data, f.irc_date.data,
+                lambda d, f: ops.approve(d, current_user, f.result.data, f.irc_number.data, f.irc_date.data,
                                                 f.note.data),
                 _("Approved."))
+
+
+@bp.post("/dossiers/<int:dossier_id>/forward")
+@roles_required(Role.DEPARTMENT_HEAD)
+def forward(dossier_id: int):
+    return _act(dossier_id, "forward", forms.ForwardForm(),
+                lambda d, f: ops.forward(d, current_user, f.comment.data),
+                _("The proposal has been forwarded to the Board leaders."))
 
 
 @bp.post("/dossiers/<int:dossier_id>/decline")
 @roles_required(Role.DEPARTMENT_HEAD, Role.BOARD_LEADER)
 def decline(dossier_id: int):
     return _act(dossier_id, "decline", forms.DeclineForm(),
-                lambda d, f: processing.decline(d, current_user, f.reasons.data), _("Recorded as not approved."))
+                lambda d, f: ops.decline(d, current_user, f.reasons.data), _("Recorded as not approved."))
 
 
 @bp.post("/dossiers/<int:dossier_id>/send-back")
 @roles_required(Role.DEPARTMENT_HEAD, Role.BOARD_LEADER)
 def send_back(dossier_id: int):
     return _act(dossier_id, "back", forms.SendBackForm(),
-                lambda d, f: processing.send_back(d, current_user, f.comment.data),
+                lambda d, f: ops.send_back(d, current_user, f.comment.data),
                 _("The dossier has been sent back to the specialist."))
 
 
@@ -199,7 +204,7 @@ def send_back(dossier_id: int):
 @roles_required(Role.DESK_OFFICER)
 def return_result(dossier_id: int):
     return _act(dossier_id, "return_", forms.ReturnForm(),
-                lambda d, f: processing.return_result(d, current_user, f.handover.data),
+                lambda d, f: ops.return_result(d, current_user, f.handover.data),
                 _("The return of the result has been recorded."))
 
 
@@ -208,7 +213,7 @@ def return_result(dossier_id: int):
 def apology(dossier_id: int):
     def run(d, f):
         new_due = datetime.combine(f.new_date.data, f.new_time.data or time(7, 0), LOCAL_TZ)
-        processing.issue_apology(d, current_user, new_due, f.reason.data)
+        ops.issue_apology(d, current_user, new_due, f.reason.data)
 
     return _act(dossier_id, "apology", forms.ApologyForm(), run,
                 _("The apology with the new appointment has been issued."))
@@ -218,7 +223,7 @@ def apology(dossier_id: int):
 @officers_only
 def add_note(dossier_id: int):
     return _act(dossier_id, "note", forms.NoteForm(),
-                lambda d, f: processing.add_note(d, current_user, f.text.data), _("The note has been added."))
+                lambda d, f: ops.add_note(d, current_user, f.text.data), _("The note has been added."))
 
 
 @bp.post("/dossiers/<int:dossier_id>/control-slip")
@@ -255,8 +260,11 @@ def view_file(dossier_id: int, file_id: int):
 
 # --- the tracking book -------------------------------------------------------------------
 
-BOOK_COLUMNS = (_l("No."), _l("Dossier code"), _l("Procedure"), _l("Applicant"), _l("Received on"), _l("Due"),
-                _l("Transferred on"), _l("Result on"), _l("Returned on"), _l("Note"))
+# The columns of the tracking book form (sổ theo dõi hồ sơ).
+BOOK_COLUMNS = (_l("No."), _l("Dossier code"), _l("Procedure"), _l("Sets"), _l("Applicant"),
+                _l("Address and phone"), _l("Handling unit"), _l("Received on"), _l("Result due"),
+                _l("Transferred to the handling unit on"), _l("Result received from the unit on"),
+                _l("Returned on"), _l("Note"))
 
 
 def _book_rows(user, start, end) -> list[list[str]]:
@@ -264,11 +272,17 @@ def _book_rows(user, start, end) -> list[list[str]]:
         return value.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y") if value else ""
 
     rows = []
-    for serial, d in enumerate(queries.tracking_book(user, start, end), start=1):
-        transferred = next((e.created_at for e in d.events if e.action in ("assign",)), None)
-        note = d.state.title if d.state.is_final or d.outcome else ""
-        rows.append([str(serial), d.code, d.procedure.name, d.enterprise.name, fmt(d.received_at), fmt(d.due_at),
-                     fmt(transferred), fmt(d.finished_at), fmt(d.returned_at), note])
+    for d in queries.tracking_book(user, start, end):
+        enterprise, person = d.enterprise, d.created_by
+        contact = ", ".join(part for part in (enterprise.address, person.phone) if part)
+        if d.state is State.REFUSED:
+            note = _("Refused at reception on %(when)s: %(reason)s", when=fmt(d.book_entered_at),
+                     reason=d.decision_note)
+        else:
+            note = d.state.title if d.state.is_final or d.outcome else ""
+        rows.append([str(d.book_serial), d.code, d.procedure.name, str(d.procedure.dossier_sets), enterprise.name,
+                     contact, d.unit.name, fmt(d.received_at), fmt(d.due_at), fmt(d.received_at),
+                     fmt(d.finished_at if d.outcome else None), fmt(d.returned_at), note])
     return rows
 
 
@@ -327,7 +341,7 @@ def book_xlsx():
         cell.font = Font(bold=True)
     for row in _book_rows(current_user, start, end):
         sheet.append(row)
-    for column, width in zip("ABCDEFGHIJ", (6, 28, 50, 35, 17, 17, 17, 17, 17, 20)):
+    for column, width in zip("ABCDEFGHIJKLM", (6, 28, 50, 6, 35, 35, 30, 17, 17, 17, 17, 17, 30)):
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -1,44 +1,97 @@
-"""Every change to a dossier: start, edit the draft, attach files, submit, receive, withdraw.
+"""Every change to a dossier, by every actor: the investor's draft, files, submission,
+supplements and withdrawal; the desk's reception, refusal and return; the department's
+assignment, proposals and decisions; the apology.
 
-Operations take plain data, check the guards, write the event, flush (never commit)
-and queue their side effects (mail, slip rendering) for after the commit.
+Operations take plain data, check the rules, write the event, flush (never commit) and
+queue their side effects (mail, slip rendering) for after the commit. Every move goes
+through `transition`: the guard of the transition table, then the operation's own
+changes, then the event, the flush and the mail that the move declares. A refusal
+raises DossierError with a message for the user, before anything is changed.
 """
 from __future__ import annotations
 
 import uuid
+from contextlib import contextmanager
 from datetime import datetime, time
-from typing import Optional
+from typing import Iterator, Optional
 
 from flask import current_app
 from flask_babel import gettext as _
 
-from portal.calendar import OfficeHours
-from portal.calendar import due_at as compute_due_at
+from portal.accounts.models import Role, User
+from portal.calendar import LOCAL_TZ, OfficeHours, due_at, is_working_day, paused_days, shift
 from portal.calendar.queries import overrides
-from portal.catalogue.models import Procedure, RequiredDocument
+from portal.catalogue.models import CertificateEffect, Procedure, RequiredDocument, SupplementClock
 from portal.catalogue.queries import organisation
 from portal.db import utcnow
 from portal.documents import operations as slips
 from portal.documents.models import SlipKind
 from portal.dossiers import codes, notifications, uploads, workflow
-from portal.dossiers.models import Dossier, DossierFile, FileKind, ReturnMethod, SupplementItem
-from portal.dossiers.workflow import Action, State
+from portal.dossiers.models import (
+    Dossier, DossierEvent, DossierFile, DossierNote, FileKind, Outcome, ReturnMethod, ServiceRating, SupplementItem,
+    SupplementRequest,
+)
+from portal.dossiers.workflow import Action, Proposal, State
 from portal.extensions import db
+from portal.projects import operations as project_ops
 from portal.projects.models import Project
 from portal.services.storage import TooLarge, get_storage
-from portal.services.unit_of_work import on_rollback
+from portal.services.unit_of_work import after_commit, on_rollback
 
 
 class DossierError(Exception):
     """A refused dossier action; `str(exc)` is a message for the user, nothing changed."""
 
 
+@contextmanager
+def transition(dossier: Dossier, action: Action, actor, note: str = "",
+               at: Optional[datetime] = None) -> Iterator[None]:
+    """The one way a dossier moves. Checks the table's guard before anything changes;
+    the caller then makes the move's own changes inside the block; on leaving it the
+    event is written with the target state, flushed, and the move's mail queued (so a
+    mail states the dossier as it now is: the new date, the decision)."""
+    if not workflow.can_apply(dossier, action, actor):
+        raise DossierError(_("You cannot do this on this dossier now."))
+    from_state, moment = dossier.state, at or utcnow()
+    yield
+    target = workflow.target_of(dossier, action)
+    event = DossierEvent(dossier=dossier, actor=actor, action=action, from_state=from_state, to_state=target,
+                         note=(note or "").strip(), created_at=moment)
+    dossier.state = target
+    db.session.add(event)
+    db.session.flush()
+    notifications.transition(dossier, event)
+
+
+def _required(text: str, message: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise DossierError(message)
+    return text
+
+
+def office_hours() -> OfficeHours:
+    config = current_app.config
+    return OfficeHours(opens=time.fromisoformat(config["OFFICE_OPENS"]),
+                       closes=time.fromisoformat(config["OFFICE_CLOSES"]))
+
+
+# --- the investor's draft ------------------------------------------------------------
+
 def start_dossier(*, user, procedure: Procedure, project: Project) -> Dossier:
-    """A new draft for `procedure` on `project`, routed to the procedure's handling unit."""
+    """A new draft for `procedure` on `project`, routed to the procedure's handling unit.
+
+    An adjustment, transfer, re-issue or termination needs a project that holds an
+    investment registration certificate: refused here, when the investor starts it.
+    """
     if project.enterprise_id not in user.enterprise_ids:
         raise DossierError(_("This project does not belong to your enterprise."))
     if not procedure.is_in_force(utcnow().date()):
         raise DossierError(_("This procedure is not open for new dossiers."))
+    if procedure.requires_certificate and not project.has_certificate:
+        raise DossierError(_("This procedure is for a project that already has an investment registration "
+                             "certificate. Record the certificate on the project's page first, or choose "
+                             "the procedure for a new certificate."))
     dossier = Dossier(
         enterprise_id=project.enterprise_id,
         project=project,
@@ -113,8 +166,6 @@ def store_upload(dossier: Dossier, user, upload, *, document: Optional[RequiredD
 
 def remove_file(dossier: Dossier, user, record: DossierFile) -> None:
     """Remove a file from a draft; the stored bytes go once the removal is committed."""
-    from portal.services.unit_of_work import after_commit
-
     _check_editable(dossier, user)
     dossier.files.remove(record)
     db.session.flush()
@@ -164,53 +215,337 @@ def submit_dossier(dossier: Dossier, user) -> None:
     """File the draft: it gets its code, lookup key and national status 1 (submitted)."""
     if not dossier.can_submit(user):
         raise DossierError(_("This dossier has already been submitted or cannot be submitted by you."))
-    missing = missing_items(dossier)
-    if missing:
+    if missing_items(dossier):
         raise DossierError(_("The dossier is not complete yet."))
     now = utcnow()
-    org = organisation()
-    dossier.code = codes.dossier_code(org.agency_code, now)
-    dossier.lookup_key = codes.lookup_key()
-    dossier.submitted_at = now
-    workflow.apply(dossier, Action.SUBMIT, user, at=now)
-    db.session.flush()
-    notifications.submitted(dossier)
+    with transition(dossier, Action.SUBMIT, user, at=now):
+        dossier.code = codes.dossier_code(organisation().agency_code, now)
+        dossier.lookup_key = codes.lookup_key()
+        dossier.submitted_at = now
+
+
+def withdraw_dossier(dossier: Dossier, user, reason: str) -> None:
+    """The investor withdraws the dossier before a result exists (national status 7);
+    the desk's notice of stopping, at the applicant's request, is issued."""
+    if not dossier.can_withdraw(user):
+        raise DossierError(_("This dossier can no longer be withdrawn."))
+    reason = _required(reason, _("Please give the reason for withdrawing."))
+    now = utcnow()
+    stage = dossier.state
+    with transition(dossier, Action.WITHDRAW, user, note=reason, at=now):
+        dossier.finished_at = now
+    slips.issue(dossier, SlipKind.STOP, stage=stage, withdrawal=True, reason=reason)
+
+
+# --- the one-stop desk ---------------------------------------------------------------
+
+def _enter_in_book(dossier: Dossier, at: datetime) -> None:
+    """The dossier's line in the desk's tracking book: numbered once, in the year of entry."""
+    year = at.astimezone(LOCAL_TZ).year
+    dossier.book_year = year
+    dossier.book_serial = codes.next_number("book", str(year))
+    dossier.book_entered_at = at
 
 
 def receive_dossier(dossier: Dossier, officer, at: Optional[datetime] = None, note: str = "") -> None:
-    """The one-stop desk receives the dossier: reception time, due date and the receipt."""
+    """The one-stop desk receives the dossier: reception time, due date, the book and the receipt."""
     if not dossier.can_receive(officer):
         raise DossierError(_("This dossier cannot be received now."))
     now = at or utcnow()
     procedure = dossier.procedure
-    dossier.received_at = now
-    dossier.received_by = officer
-    if procedure.time_limit_days:
-        dossier.due_at = compute_due_at(now, procedure.time_limit_days, procedure.time_limit_kind.value,
-                                        overrides(), office_hours())
-    workflow.apply(dossier, Action.RECEIVE, officer, note=note, at=now)
-    db.session.flush()
+    with transition(dossier, Action.RECEIVE, officer, note=note, at=now):
+        dossier.received_at = now
+        dossier.received_by = officer
+        if procedure.time_limit_days:
+            dossier.legal_due_at = dossier.due_at = due_at(
+                now, procedure.time_limit_days, procedure.time_limit_kind.value, overrides(), office_hours())
+        _enter_in_book(dossier, now)
     slips.issue(dossier, SlipKind.RECEIPT)
-    notifications.received(dossier)
 
 
-def withdraw_dossier(dossier: Dossier, user, reason: str) -> None:
-    """The investor withdraws the dossier before a result exists (national status 7)."""
-    if not dossier.can_withdraw(user):
-        raise DossierError(_("This dossier can no longer be withdrawn."))
-    if not reason.strip():
-        raise DossierError(_("Please give the reason for withdrawing."))
+def refuse_dossier(dossier: Dossier, officer, reason: str) -> None:
+    """The desk refuses to receive the dossier, with the specific reason (slip 3); the
+    refusal has its line in the tracking book."""
+    reason = _required(reason, _("Give the specific reason for the refusal."))
     now = utcnow()
-    workflow.apply(dossier, Action.WITHDRAW, user, note=reason.strip(), at=now)
-    dossier.finished_at = now
+    with transition(dossier, Action.REFUSE, officer, note=reason, at=now):
+        dossier.finished_at = now
+        dossier.decision_note = reason
+        _enter_in_book(dossier, now)
+    slips.issue(dossier, SlipKind.REFUSAL, signed_by=officer, at_reception=True)
+
+
+def return_result(dossier: Dossier, officer, handover: str) -> None:
+    """The desk hands the result over (status 10), recording how."""
+    handover = _required(handover, _("Record how the result was handed over."))
+    now = utcnow()
+    with transition(dossier, Action.RETURN_RESULT, officer, note=handover, at=now):
+        dossier.returned_at = now
+        dossier.handover = handover
+
+
+# --- supplements -----------------------------------------------------------------------
+
+def request_supplement(dossier: Dossier, officer, items: list[dict], note: str = "") -> SupplementRequest:
+    """One request listing every missing or wrong item with its reason (slip 2).
+
+    At the desk (status 1) the dossier is not received yet; during processing the clock
+    stops until the investor answers. The law allows one request during processing
+    (Decision 766): a second is refused unless the procedure allows more, and then it
+    makes the dossier late.
+    """
+    if not workflow.can_apply(dossier, Action.REQUEST_SUPPLEMENT, officer):
+        raise DossierError(_("You cannot do this on this dossier now."))
+    if dossier.state is State.IN_PROGRESS:
+        allowed = dossier.procedure.processing_supplements
+        if len(dossier.processing_supplements) >= allowed:
+            raise DossierError(_("A supplement was already requested during processing. The law allows one "
+                                 "request listing everything at once; this procedure allows %(n)d.", n=allowed))
+    cleaned = [
+        {"document_id": item.get("document_id") or None, "description": (item.get("description") or "").strip(),
+         "reason": (item.get("reason") or "").strip()}
+        for item in items
+    ]
+    cleaned = [item for item in cleaned if item["description"] or item["reason"]]
+    if not cleaned:
+        raise DossierError(_("List at least one item to supplement, with its reason."))
+    if any(not item["description"] or not item["reason"] for item in cleaned):
+        raise DossierError(_("Each item needs what is to be supplemented and why."))
+    now = utcnow()
+    documents = {doc.id: doc for doc in dossier.procedure.documents}
+    note = (note or "").strip()
+    with transition(dossier, Action.REQUEST_SUPPLEMENT, officer, note=note, at=now):
+        request = SupplementRequest(dossier=dossier, requested_by=officer, origin_state=dossier.state,
+                                    note=note, created_at=now)
+        for position, item in enumerate(cleaned, start=1):
+            request.items.append(SupplementItem(position=position, required_document=documents.get(item["document_id"]),
+                                                description=item["description"], reason=item["reason"]))
+        db.session.add(request)
+        dossier.supplement_origin = dossier.state
+        if dossier.state is State.IN_PROGRESS:
+            dossier.paused_at = now
+    slips.issue(dossier, SlipKind.SUPPLEMENT, request=request)
+    return request
+
+
+def add_supplement_file(dossier: Dossier, user, item: SupplementItem, upload):
+    request = dossier.open_supplement
+    if (request is None or item.request_id != request.id
+            or not workflow.can_apply(dossier, Action.RESUBMIT, user)):
+        raise DossierError(_("This dossier is not waiting for a supplement from you."))
+    return store_upload(dossier, user, upload, document=item.required_document, kind=FileKind.SUPPLEMENT,
+                        item=item)
+
+
+def resubmit_supplement(dossier: Dossier, user) -> None:
+    """Send the supplement back; the dossier returns where it was and the clock resumes,
+    the due date moved by the office days the wait took (calendar.due_at)."""
+    request = dossier.open_supplement
+    if request is None or not workflow.can_apply(dossier, Action.RESUBMIT, user):
+        raise DossierError(_("This dossier is not waiting for a supplement from you."))
+    answered = {f.supplement_item_id for f in dossier.files if f.kind is FileKind.SUPPLEMENT}
+    missing = [item for item in request.items if item.id not in answered]
+    if missing:
+        raise DossierError(_("Attach at least one file for every item: %(items)s.",
+                             items="; ".join(item.description for item in missing)))
+    now = utcnow()
+    with transition(dossier, Action.RESUBMIT, user, at=now):
+        request.answered_at = now
+        if dossier.paused_at is not None and dossier.legal_due_at is not None:
+            _resume_clock(dossier, now)
+        dossier.paused_at = None
+    dossier.supplement_origin = None
+
+
+def _resume_clock(dossier: Dossier, now: datetime) -> None:
+    procedure = dossier.procedure
+    limit, kind = procedure.time_limit_days, procedure.time_limit_kind.value
+    if procedure.supplement_clock is SupplementClock.RESTART:
+        legal = due_at(now, limit, kind, overrides(), office_hours())
+    else:
+        waits = [(r.created_at, r.answered_at) for r in dossier.processing_supplements if r.answered_at]
+        legal = due_at(dossier.received_at, limit, kind, overrides(), office_hours(), pauses=waits)
+    if dossier.apology_issued_at is None:
+        dossier.due_at = legal
+    else:  # the apology's appointment moves by the same wait
+        dossier.due_at = shift(dossier.due_at, paused_days(dossier.paused_at, now, kind, overrides(), office_hours()),
+                               kind, overrides())
+    dossier.legal_due_at = legal
+
+
+# --- the department: assignment, processing, decisions -----------------------------------
+
+def assign(dossier: Dossier, head, specialist: Optional[User]) -> None:
+    """The head gives the dossier to a specialist of the unit (or to another one)."""
+    if (specialist is None or specialist.role is not Role.SPECIALIST or not specialist.is_active
+            or specialist.unit_id != dossier.unit_id):
+        raise DossierError(_("Choose a specialist of the handling unit."))
+    action = Action.REASSIGN if dossier.state is State.IN_PROGRESS else Action.ASSIGN
+    if action is Action.REASSIGN and dossier.assignee_id == specialist.id:
+        raise DossierError(_("The dossier is already assigned to this specialist."))
+    with transition(dossier, action, head, note=specialist.full_name):
+        dossier.assignee = specialist
+
+
+def _propose(dossier: Dossier, specialist, action: Action, proposal: Proposal, note: str, draft=None) -> None:
+    with transition(dossier, action, specialist, note=note):
+        if proposal is Proposal.RESULT:
+            if draft is None or not getattr(draft, "filename", ""):
+                raise DossierError(_("Attach the draft result document."))
+            store_upload(dossier, specialist, draft, kind=FileKind.DRAFT_RESULT)
+        dossier.proposal, dossier.proposal_note = proposal, (note or "").strip()
+        dossier.awaiting_signer = workflow.first_signer(dossier.procedure.approval_chain)
+
+
+def propose_result(dossier: Dossier, specialist, draft_upload, note: str = "") -> None:
+    """The specialist attaches the draft result and sends it to whoever decides first."""
+    _propose(dossier, specialist, Action.PROPOSE_RESULT, Proposal.RESULT, note, draft=draft_upload)
+
+
+def propose_stop(dossier: Dossier, specialist, reason: str) -> None:
+    """The specialist proposes to stop processing; whoever signs the procedure's results decides."""
+    reason = _required(reason, _("Give the reason for stopping."))
+    _propose(dossier, specialist, Action.PROPOSE_STOP, Proposal.STOP, reason)
+
+
+def forward(dossier: Dossier, head, comment: str) -> None:
+    """The department head has reviewed the proposal and forwards it, with a comment, to a
+    Board leader, who signs results the head may not sign (an IRC, for instance)."""
+    if not workflow.can_apply(dossier, Action.FORWARD, head) and workflow.can_apply(dossier, Action.SEND_BACK, head):
+        raise DossierError(_("This proposal is for you to decide, not to forward."))
+    comment = _required(comment, _("Give your review comment for the Board leader."))
+    with transition(dossier, Action.FORWARD, head, note=comment):
+        dossier.awaiting_signer = Role.BOARD_LEADER
+
+
+def _check_signer(dossier: Dossier, approver, action: Action) -> None:
+    """A clear refusal for the head of a procedure whose result a Board leader signs."""
+    if (not workflow.can_apply(dossier, action, approver)
+            and workflow.can_apply(dossier, Action.FORWARD, approver)):
+        raise DossierError(_("The result of this procedure is signed by a Board leader: review it and forward "
+                             "it with your comment, or send it back."))
+
+
+def approve(dossier: Dossier, approver, result_upload=None, irc_number: str = "",
+            irc_date=None, note: str = "") -> None:
+    """Approve the proposal: the result is ready (status 9), or processing stops (status 8).
+
+    A result that grants, amends, re-issues or ends an investment registration certificate
+    adds its entry to the project's certificate record, and a new or amended certificate
+    copies what it certifies (capital, land area, schedule) from the dossier's fields.
+    """
+    _check_signer(dossier, approver, Action.APPROVE)
+    stopping = dossier.is_stop_proposal
+    now = utcnow()
+    decision = dossier.proposal_note if stopping else (note or "").strip()
+    stage = dossier.state
+    with transition(dossier, Action.APPROVE, approver, note=decision, at=now):
+        if not stopping:
+            if result_upload is None or not getattr(result_upload, "filename", ""):
+                raise DossierError(_("Attach the signed result document."))
+            _record_certificate(dossier, approver, irc_number, irc_date)
+            store_upload(dossier, approver, result_upload, kind=FileKind.RESULT)
+        dossier.outcome = Outcome.STOPPED if stopping else Outcome.APPROVED
+        dossier.decided_by = approver
+        dossier.decision_note = decision
+        dossier.finished_at = now
+        dossier.awaiting_signer = None
+    if stopping:
+        slips.issue(dossier, SlipKind.STOP, stage=stage, withdrawal=False, reason=decision)
+
+
+def _record_certificate(dossier: Dossier, approver, number: str, issued_on) -> None:
+    procedure, project = dossier.procedure, dossier.project
+    effect = procedure.certificate_effect
+    if effect is CertificateEffect.NONE:
+        return
+    try:
+        project_ops.record_certificate(project, effect, number, issued_on, dossier_id=dossier.id,
+                                       recorded_by=approver)
+    except project_ops.ProjectError as exc:
+        raise DossierError(str(exc)) from None
+    if effect in (CertificateEffect.ISSUE, CertificateEffect.AMEND):
+        project_ops.apply_certified_values(project, procedure.form_fields, dossier.field_values)
+
+
+def decline(dossier: Dossier, approver, reasons: str) -> None:
+    """Not approved after appraisal: the result is a written refusal with every reason
+    (slip 3, signed by the approver), which the investor downloads; status 9."""
+    _check_signer(dossier, approver, Action.DECLINE)
+    reasons = _required(reasons, _("Give the reasons for not approving."))
+    now = utcnow()
+    with transition(dossier, Action.DECLINE, approver, note=reasons, at=now):
+        dossier.outcome = Outcome.NOT_APPROVED
+        dossier.decided_by = approver
+        dossier.decision_note = reasons
+        dossier.finished_at = now
+        dossier.awaiting_signer = None
+    slips.issue(dossier, SlipKind.REFUSAL, signed_by=approver, at_reception=False)
+
+
+def send_back(dossier: Dossier, approver, comment: str) -> None:
+    """Back to the specialist with a comment."""
+    comment = _required(comment, _("Say what the specialist should change."))
+    with transition(dossier, Action.SEND_BACK, approver, note=comment):
+        dossier.proposal, dossier.proposal_note, dossier.awaiting_signer = None, "", None
+
+
+def add_note(dossier: Dossier, officer, text: str) -> DossierNote:
+    """An internal note, seen only by officers."""
+    if not dossier.can_add_note(officer):
+        raise DossierError(_("You cannot do this on this dossier now."))
+    note = DossierNote(dossier=dossier, author=officer, text=_required(text, _("Write the note first.")))
+    db.session.add(note)
     db.session.flush()
-    notifications.withdrawn(dossier)
+    return note
 
 
-def office_hours() -> OfficeHours:
-    config = current_app.config
-    return OfficeHours(opens=time.fromisoformat(config["OFFICE_OPENS"]),
-                       closes=time.fromisoformat(config["OFFICE_CLOSES"]))
+# --- late dossiers -------------------------------------------------------------------
+
+def issue_apology(dossier: Dossier, officer, new_due: datetime, reason: str) -> None:
+    """The apology and new appointment (slip 4), once per dossier, before the due date
+    passes. The new appointment is a working day, within office hours, after the current
+    one; the legal due date (which grades the dossier) does not move."""
+    if not workflow.can_apply(dossier, Action.APOLOGIZE, officer):
+        if dossier.apology_issued_at is not None:
+            raise DossierError(_("An apology has already been issued for this dossier; the date can be moved only once."))
+        raise DossierError(_("You cannot do this on this dossier now."))
+    reason = _required(reason, _("Give the reason for the delay."))
+    now = utcnow()
+    if dossier.due_at is None:
+        raise DossierError(_("This dossier has no due date to move."))
+    if now > dossier.due_at:
+        raise DossierError(_("The due date has passed: an apology with a new appointment must be issued before it."))
+    local, hours = new_due.astimezone(LOCAL_TZ), office_hours()
+    if not is_working_day(local.date(), overrides()):
+        raise DossierError(_("The new appointment must be on a working day: %(date)s is a day off.",
+                             date=local.strftime("%d/%m/%Y")))
+    if not hours.opens <= local.time().replace(tzinfo=None) <= hours.closes:
+        raise DossierError(_("The new appointment must be within office hours (%(opens)s to %(closes)s).",
+                             opens=hours.opens.strftime("%H:%M"), closes=hours.closes.strftime("%H:%M")))
+    if new_due <= dossier.due_at:
+        raise DossierError(_("The new appointment must be later than the current one (%(due)s).",
+                             due=dossier.due_at.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y")))
+    original = dossier.due_at
+    with transition(dossier, Action.APOLOGIZE, officer, note=reason, at=now):
+        dossier.apology_issued_at = now
+        dossier.due_at = new_due
+    slips.issue(dossier, SlipKind.APOLOGY, original_due=original, reason=reason)
+
+
+# --- the investor's rating ----------------------------------------------------------
+
+def rate_service(dossier: Dossier, user, score: int, comment: str = "") -> ServiceRating:
+    if not dossier.can_rate(user):
+        raise DossierError(_("You can rate the service once the result has been returned."))
+    if db.session.scalar(db.select(ServiceRating.id).where(ServiceRating.dossier_id == dossier.id)):
+        raise DossierError(_("This dossier has already been rated. Thank you."))
+    if score not in range(1, 6):
+        raise DossierError(_("Choose from 1 to 5."))
+    rating = ServiceRating(dossier_id=dossier.id, user_id=user.id, score=score, comment=(comment or "").strip())
+    db.session.add(rating)
+    db.session.flush()
+    return rating
 
 
 def _allowed_extensions(document: Optional[RequiredDocument]) -> list[str]:

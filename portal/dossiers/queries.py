@@ -11,7 +11,8 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from portal.accounts.models import Role
+from portal.accounts.models import OFFICER_ROLES, Role, User
+from portal.dossiers import workflow
 from portal.dossiers.models import Dossier, DossierEvent, DossierFile, SupplementRequest
 from portal.dossiers.workflow import State
 from portal.extensions import db
@@ -20,17 +21,20 @@ PAGE_SIZE = 25
 
 
 def visible_to(user) -> sa.ColumnElement[bool]:
-    """The SQL condition for the dossiers `user` may see."""
-    if not user.is_authenticated:
+    """The SQL condition for the dossiers `user` may see (Dossier.visible_to)."""
+    return Dossier.visible_to(user)
+
+
+def to_act_on(user) -> sa.ColumnElement[bool]:
+    """The dossiers on which `user` has something to do now: the SQL twin of
+    workflow.must_act (tested against it), for queues, reminders and mail."""
+    states = workflow.states_to_act_on(user.role)
+    if not states:
         return sa.false()
-    if user.role is Role.INVESTOR:
-        ids = user.enterprise_ids
-        return Dossier.enterprise_id.in_(ids) if ids else sa.false()
-    if user.role in (Role.DESK_OFFICER, Role.BOARD_LEADER):
-        return Dossier.state != State.DRAFT
-    if user.role in (Role.SPECIALIST, Role.DEPARTMENT_HEAD) and user.unit_id:
-        return sa.and_(Dossier.unit_id == user.unit_id, Dossier.state != State.DRAFT)
-    return sa.false()
+    conditions = [Dossier.owned_by(user), Dossier.state.in_(states)]
+    if State.PENDING_APPROVAL in states:
+        conditions.append(sa.or_(Dossier.state != State.PENDING_APPROVAL, Dossier.awaiting_signer == user.role))
+    return sa.and_(*conditions)
 
 
 def dossier_for(user, dossier_id: int) -> Optional[Dossier]:
@@ -116,25 +120,48 @@ def desk_queue(user) -> dict[str, list[Dossier]]:
     }
 
 
+_PROCESSING = (State.IN_PROGRESS, State.PENDING_APPROVAL)
+
+
 def unit_queue(user) -> dict[str, list[Dossier]]:
-    """The unit's dossiers waiting for a specialist, and those being processed (by due date)."""
+    """The unit's dossiers waiting for a specialist, those being processed (by due date),
+    and those whose clock is paused while the investor supplements them."""
     return {
         "received": _queue(user, Dossier.state == State.RECEIVED, order=(Dossier.received_at,)),
-        "processing": _queue(
-            user, Dossier.state.in_([State.IN_PROGRESS, State.SUPPLEMENT_REQUESTED, State.PENDING_APPROVAL]),
-            order=(Dossier.due_at.is_(None), Dossier.due_at)),
+        "processing": _queue(user, Dossier.state.in_(_PROCESSING), order=(Dossier.due_at.asc().nulls_last(),)),
+        "paused": _queue(user, Dossier.state == State.SUPPLEMENT_REQUESTED, order=(Dossier.paused_at,)),
     }
 
 
-def specialist_queue(user) -> list[Dossier]:
-    """The specialist's dossiers by due date: overdue ones come first, being the earliest."""
-    return _queue(user, Dossier.assignee_id == user.id,
-                  Dossier.state.in_([State.IN_PROGRESS, State.SUPPLEMENT_REQUESTED, State.PENDING_APPROVAL]),
-                  order=(Dossier.due_at.is_(None), Dossier.due_at))
+def specialist_queue(user) -> dict[str, list[Dossier]]:
+    """The specialist's dossiers by due date (overdue ones first, being the earliest); the
+    paused ones apart, out of the due-date order until the investor answers."""
+    mine = Dossier.assignee_id == user.id
+    return {
+        "processing": _queue(user, mine, Dossier.state.in_(_PROCESSING), order=(Dossier.due_at.asc().nulls_last(),)),
+        "paused": _queue(user, mine, Dossier.state == State.SUPPLEMENT_REQUESTED, order=(Dossier.paused_at,)),
+    }
 
 
 def approvals_queue(user) -> list[Dossier]:
-    return _queue(user, Dossier.state == State.PENDING_APPROVAL, order=(Dossier.due_at.is_(None), Dossier.due_at))
+    """Proposals waiting for this officer's decision (review or signature)."""
+    return _queue(user, to_act_on(user), Dossier.state == State.PENDING_APPROVAL, order=(Dossier.due_at.asc().nulls_last(),))
+
+
+def officers_to_act(dossier: Dossier) -> list[User]:
+    """The active officers who have something to do on `dossier` as it now stands."""
+    roles = [role for role in OFFICER_ROLES if workflow.actions_to_do(role, dossier.state)]
+    if not roles:
+        return []
+    candidates = db.session.scalars(
+        db.select(User).where(
+            User.role.in_(roles), User.is_active.is_(True),
+            sa.or_(User.role.in_([Role.DESK_OFFICER, Role.BOARD_LEADER]),
+                   sa.and_(User.role == Role.DEPARTMENT_HEAD, User.unit_id == dossier.unit_id),
+                   sa.and_(User.role == Role.SPECIALIST, User.id == dossier.assignee_id)))
+        .order_by(User.id)
+    )
+    return [user for user in candidates if workflow.must_act(user, dossier)]
 
 
 def specialists_of(unit_id: int) -> list:
@@ -164,7 +191,8 @@ def specialist_loads(unit_id: int, now) -> list[tuple]:
 
 
 def tracking_book(user, start, end) -> list[Dossier]:
-    """Dossiers received between two local dates (inclusive), in order of reception."""
+    """The desk's tracking book: dossiers entered (received, or refused at reception)
+    between two local dates, inclusive, by their serial in the book."""
     from datetime import datetime, time, timedelta
 
     from portal.calendar import LOCAL_TZ
@@ -173,25 +201,24 @@ def tracking_book(user, start, end) -> list[Dossier]:
     finish = datetime.combine(end + timedelta(days=1), time.min, LOCAL_TZ)
     return list(db.session.scalars(
         db.select(Dossier)
-        .where(visible_to(user), Dossier.received_at >= begin, Dossier.received_at < finish)
-        .options(*_LIST_OPTIONS, selectinload(Dossier.events))
-        .order_by(Dossier.received_at, Dossier.id)
+        .where(visible_to(user), Dossier.book_entered_at >= begin, Dossier.book_entered_at < finish)
+        .options(*_LIST_OPTIONS, selectinload(Dossier.events), selectinload(Dossier.created_by))
+        .order_by(Dossier.book_year, Dossier.book_serial)
         .limit(5000)
     ))
 
 
 def due_for_reminder(officer, now, tomorrow_end):
-    """(due tomorrow, overdue) among the dossiers the officer must act on."""
-    from portal.accounts.models import Role
+    """(due tomorrow, overdue, waiting) among the dossiers the officer must act on; waiting:
+    dossiers at the desk since an earlier day, which have no due date before reception."""
+    from datetime import datetime, time
 
-    if officer.role is Role.SPECIALIST:
-        mine = [Dossier.assignee_id == officer.id, Dossier.state == State.IN_PROGRESS]
-    elif officer.role is Role.DEPARTMENT_HEAD:
-        mine = [Dossier.unit_id == officer.unit_id, Dossier.state.in_([State.RECEIVED, State.PENDING_APPROVAL])]
-    elif officer.role is Role.BOARD_LEADER:
-        mine = [Dossier.state == State.PENDING_APPROVAL]
-    else:
-        return [], []
-    rows = _queue(officer, *mine, Dossier.due_at.is_not(None), Dossier.due_at < tomorrow_end,
-                  order=(Dossier.due_at,))
-    return [d for d in rows if d.due_at >= now], [d for d in rows if d.due_at < now]
+    from portal.calendar import LOCAL_TZ
+
+    mine = to_act_on(officer)
+    dated = _queue(officer, mine, Dossier.state != State.SUBMITTED, Dossier.due_at.is_not(None),
+                   Dossier.due_at < tomorrow_end, order=(Dossier.due_at.asc().nulls_last(),))
+    today = datetime.combine(now.astimezone(LOCAL_TZ).date(), time.min, LOCAL_TZ)
+    waiting = _queue(officer, mine, Dossier.state == State.SUBMITTED, Dossier.submitted_at < today,
+                     order=(Dossier.submitted_at,))
+    return [d for d in dated if d.due_at >= now], [d for d in dated if d.due_at < now], waiting

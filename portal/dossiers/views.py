@@ -14,7 +14,7 @@ from portal.catalogue.models import RequiredDocument
 from portal.documents import queries as slip_queries
 from portal.documents.operations import ensure_rendered
 from portal.dossiers import operations as ops
-from portal.dossiers import processing, queries
+from portal.dossiers import queries
 from portal.dossiers.models import SupplementItem
 from portal.dossiers.workflow import State
 from portal.extensions import db
@@ -57,24 +57,30 @@ def choose():
 def new(procedure_code: str):
     procedure = catalogue.procedure_by_code(procedure_code) or abort(404)
     projects = project_queries.projects_for(current_user)
-    form = StartDossierForm(projects, catalogue.zones(), project_id=request.args.get("project", type=int) or
-                            (0 if procedure.creates_project or not projects else projects[0].id))
+    # An adjustment, transfer, re-issue or termination acts on a project's certificate.
+    needs_certificate = procedure.requires_certificate
+    holders = [p for p in projects if p.has_certificate]
+    chosen = request.args.get("project", type=int)
+    default = chosen or (holders[0].id if needs_certificate and holders else
+                         0 if procedure.creates_project or not projects else projects[0].id)
+    form = StartDossierForm(projects, catalogue.zones(), project_id=default, allow_new=not needs_certificate)
     if form.validate_on_submit():
-        if form.project_id.data:
-            project = project_queries.project_for(current_user, form.project_id.data) or abort(404)
-        else:
-            project = project_ops.create_project(
-                enterprise_id=min(current_user.enterprise_ids), created_by=current_user,
-                name_vi=form.new_project_name.data, zone_id=form.zone_id.data)
         try:
+            if form.project_id.data:
+                project = project_queries.project_for(current_user, form.project_id.data) or abort(404)
+            else:
+                project = project_ops.create_project(
+                    enterprise_id=min(current_user.enterprise_ids), created_by=current_user,
+                    name_vi=form.new_project_name.data, zone_id=form.zone_id.data)
             dossier = ops.start_dossier(user=current_user, procedure=procedure, project=project)
         except ops.DossierError as exc:
             rollback()
-            flash(str(exc), "error")
-            return redirect(url_for("catalogue.detail", code=procedure.code))
-        flash(_("Your draft dossier has been created. Attach the documents, then submit it."), "success")
-        return redirect(url_for("dossiers.edit", dossier_id=dossier.id))
-    return render_template("dossiers/new.html", form=form, procedure=procedure)
+            form.project_id.errors = [*form.project_id.errors, str(exc)]
+        else:
+            flash(_("Your draft dossier has been created. Attach the documents, then submit it."), "success")
+            return redirect(url_for("dossiers.edit", dossier_id=dossier.id))
+    return render_template("dossiers/new.html", form=form, procedure=procedure, needs_certificate=needs_certificate,
+                           holders=holders)
 
 
 @bp.route("/<int:dossier_id>/edit", methods=["GET", "POST"])
@@ -181,7 +187,7 @@ def withdraw(dossier_id: int):
 def supplement_upload(dossier_id: int, item_id: int):
     dossier = _load(dossier_id)
     item = db.session.get(SupplementItem, item_id) or abort(404)
-    return _attach(lambda file: processing.add_supplement_file(dossier, current_user, item, file),
+    return _attach(lambda file: ops.add_supplement_file(dossier, current_user, item, file),
                    url_for("dossiers.detail", dossier_id=dossier.id, _anchor=f"item-{item_id}"))
 
 
@@ -190,7 +196,7 @@ def supplement_upload(dossier_id: int, item_id: int):
 def supplement_send(dossier_id: int):
     dossier = _load(dossier_id)
     if ConfirmForm().validate_on_submit():
-        if attempt(lambda: processing.resubmit_supplement(dossier, current_user), ops.DossierError):
+        if attempt(lambda: ops.resubmit_supplement(dossier, current_user), ops.DossierError):
             flash(_("The supplement has been sent."), "success")
     return redirect(url_for("dossiers.detail", dossier_id=dossier.id))
 
@@ -201,7 +207,7 @@ def rate(dossier_id: int):
     dossier = _load(dossier_id)
     form = RatingForm()
     if form.validate_on_submit():
-        give_rating = lambda: processing.rate_service(dossier, current_user, form.score.data, form.comment.data)  # noqa: E731
+        give_rating = lambda: ops.rate_service(dossier, current_user, form.score.data, form.comment.data)  # noqa: E731
         if attempt(give_rating, ops.DossierError):
             flash(_("Thank you for rating the service."), "success")
             return redirect(url_for("dossiers.detail", dossier_id=dossier.id))

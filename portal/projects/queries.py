@@ -15,7 +15,8 @@ def projects_for(user) -> list[Project]:
     return list(db.session.scalars(
         db.select(Project)
         .where(Project.enterprise_id.in_(user.enterprise_ids))
-        .options(selectinload(Project.zone), selectinload(Project.enterprise))
+        .options(selectinload(Project.zone), selectinload(Project.enterprise),
+                 selectinload(Project.certificate_entries))
         .order_by(Project.created_at.desc(), Project.id.desc())
     ))
 

@@ -11,6 +11,7 @@ from portal.catalogue import queries as catalogue
 from portal.dossiers import queries as dossier_queries
 from portal.projects import operations as ops
 from portal.projects import queries
+from portal.services.unit_of_work import rollback
 from portal.web import roles_required
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
@@ -27,11 +28,24 @@ def index():
 def new():
     form = ProjectForm(catalogue.zones())
     if form.validate_on_submit():
-        enterprise_id = min(current_user.enterprise_ids)
-        project = ops.create_project(enterprise_id=enterprise_id, created_by=current_user, **form.project_data)
-        flash(_("The project has been saved."), "success")
-        return redirect(url_for("projects.detail", project_id=project.id))
+        project = _save(form, lambda: ops.create_project(enterprise_id=min(current_user.enterprise_ids),
+                                                         created_by=current_user, **form.project_data))
+        if project is not None:
+            flash(_("The project has been saved."), "success")
+            return redirect(url_for("projects.detail", project_id=project.id))
     return render_template("projects/form.html", form=form, project=None)
+
+
+def _save(form, write):
+    """Save the project and the certificate the investor declares, both or neither."""
+    try:
+        project = write()
+        ops.declare_certificate(project, current_user, form.certificate_number.data, form.certificate_date.data)
+    except ops.ProjectError as exc:
+        rollback()
+        form.certificate_date.errors = [*form.certificate_date.errors, str(exc)]
+        return None
+    return project
 
 
 @bp.get("/<int:project_id>")
@@ -50,9 +64,15 @@ def edit(project_id: int):
     project = queries.project_for(current_user, project_id) or abort(404)
     if not project.can_edit(current_user):
         abort(404)
-    form = ProjectForm(catalogue.zones(), obj=project)
+    first = project.first_issue
+    form = ProjectForm(catalogue.zones(), obj=project, certificate_number=first.number if first else "",
+                       certificate_date=first.issued_on if first else None)
     if form.validate_on_submit():
-        ops.update_project(project, **form.project_data)
-        flash(_("The project has been saved."), "success")
-        return redirect(url_for("projects.detail", project_id=project.id))
+        def write():
+            ops.update_project(project, **form.project_data)
+            return project
+
+        if _save(form, write) is not None:
+            flash(_("The project has been saved."), "success")
+            return redirect(url_for("projects.detail", project_id=project.id))
     return render_template("projects/form.html", form=form, project=project)

@@ -5,7 +5,9 @@ Without MAIL_SERVER the message is written as an .eml file to OUTBOX_DIR
 """
 from __future__ import annotations
 
+import base64
 import uuid
+from email import policy
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -26,12 +28,44 @@ def external_url(endpoint: str, **values) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
+def encode_subject(subject: str) -> str:
+    """The Subject header as RFC 2047 encoded words that keep every space.
+
+    Python's folding (used by Flask-Mail) may end one encoded word with "Không" and start
+    the next with "được": the space between two encoded words is dropped by every mail
+    reader, giving "Khôngđược". Here each word carries its own trailing space inside, and
+    no word splits a character."""
+    if subject.isascii():
+        return subject
+    words, chunk = [], ""
+    for char in subject:
+        if len((chunk + char).encode("utf-8")) > 39:  # 52 base64 characters: lines under 78
+            words.append(chunk)
+            chunk = ""
+        chunk += char
+    words.append(chunk)
+    encoded = ["=?utf-8?b?" + base64.b64encode(w.encode("utf-8")).decode("ascii") + "?=" for w in words]
+    return "\r\n ".join(encoded)
+
+
+class PortalMessage(Message):
+    """A Flask-Mail message whose Subject is encoded by `encode_subject`."""
+
+    def _message(self):
+        msg = super()._message()
+        del msg["Subject"]
+        msg.policy = policy.compat32  # store the encoded words as they are...
+        msg["Subject"] = encode_subject(self.subject)
+        msg.policy = policy.SMTP      # ...and write the rest as Flask-Mail does
+        return msg
+
+
 def send_mail(to: str, template: str, language: str = "vi", **context) -> None:
     """Render `templates/<template>.txt` (first line: subject) and queue it for sending."""
     with force_locale(language):
         text = render_template(f"{template}.txt", **context)
     subject, _, body = text.strip().partition("\n")
-    message = Message(subject=subject.strip(), recipients=[to], body=body.strip() + "\n")
+    message = PortalMessage(subject=" ".join(subject.split()), recipients=[to], body=body.strip() + "\n")
     message.sender = current_app.config["MAIL_DEFAULT_SENDER"]
     after_commit(_deliver, current_app._get_current_object(), message)
 

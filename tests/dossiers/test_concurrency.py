@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import http.cookiejar
 import io
+from datetime import date
 import threading
 import urllib.parse
 import urllib.request
@@ -22,7 +23,7 @@ from portal.catalogue.operations import load_catalogue, read_catalogue_file
 from portal.dossiers import operations as ops
 from portal.dossiers.models import Dossier, DossierEvent
 from portal.extensions import db
-from portal.projects.operations import create_project
+from portal.projects.operations import create_project, declare_certificate
 from portal.services.unit_of_work import commit
 from tests.factories import PASSWORD, UserFactory
 from tests.samples import PDF
@@ -44,6 +45,7 @@ def live(scratch_url, tmp_path):
             user = UserFactory(email=f"dongthoi{n}@example.com")
             project = create_project(enterprise_id=min(user.enterprise_ids), created_by=user,
                                      name_vi=f"Dự án số {n}", zone_id=zone.id)
+            declare_certificate(project, user, "5401234567", date(2025, 1, 15))  # QLDT-05 amends a certificate
             dossier = ops.start_dossier(user=user, procedure=procedure, project=project)
             for doc in procedure.documents:
                 ops.add_file(dossier, user, doc, FileStorage(io.BytesIO(PDF), "giay-to.pdf"))

@@ -52,7 +52,8 @@ def test_register_file_submit_receive_and_download_the_receipt(app, client, db, 
         # Upload one document, save the draft, leave.
         client.post(f"{base}/documents/{documents[0]}/files", data=upload(PDF, "Văn bản đề nghị.pdf"),
                     content_type="multipart/form-data")
-        assert client.post(edit_url, data={"return_method": "post"}).status_code == 302
+        assert client.post(edit_url, data={"return_method": "post",
+                                           "fields-certified_capital": "250.000.000.000"}).status_code == 302
         client.post("/account/logout")
 
         # Resume: the draft kept the file and the choice; the check lists what is missing.
@@ -66,6 +67,7 @@ def test_register_file_submit_receive_and_download_the_receipt(app, client, db, 
                     content_type="multipart/form-data")
         page = client.get(f"{base}/submit").get_data(as_text=True)
         assert "Nộp hồ sơ" in page and "Chấp thuận chủ trương.pdf" in page
+        assert "250.000.000.000" in page  # the summary shows the amount grouped, as typed
 
         response = client.post(f"{base}/submit", follow_redirects=True)
         dossier = db.session.get(Dossier, int(base.rsplit("/", 1)[1]))
@@ -74,6 +76,8 @@ def test_register_file_submit_receive_and_download_the_receipt(app, client, db, 
         assert dossier.state.national_code == 1 and len(dossier.lookup_key) == 8
         mail = [m for m in outbox.to(GOOD["email"]) if dossier.code in m["Subject"]][0]
         assert dossier.lookup_key in outbox.body(mail) and "/tracking?code=" in outbox.body(mail)
+        [desk_mail] = outbox.to("motcua@example.com")  # the desk is told a new dossier waits
+        assert desk_mail["Subject"] == f"Hồ sơ {dossier.code}: hồ sơ mới cần tiếp nhận"
 
     # The desk receives it at 09:15: 5 working days, across Tết, end on Thursday 26/2.
     with time_machine.travel(datetime(2026, 2, 12, 9, 15, tzinfo=VN), tick=False):

@@ -141,18 +141,34 @@ def test_from_submission_to_returned_result(client, db, make_draft, outbox):
         client.post(f"{base}/propose-result", data={"propose-draft": (io.BytesIO(PDF), "du-thao-2.pdf")},
                     content_type="multipart/form-data")
 
-    # The leader approves with the signed certificate; the IRC is recorded on the project.
+    # An amended IRC is signed by a Board leader: the head may only review and forward it.
+    with at(16, 10):
+        act_as(client, head)
+        page = ok(client.post(f"{base}/approve", data={"approve-result": (io.BytesIO(PDF), "gcndkdt.pdf")},
+                              content_type="multipart/form-data"), "Kết quả của thủ tục này do Lãnh đạo Ban ký")
+        client.post(f"{base}/forward", data={"forward-comment": "Đã thẩm tra, đề nghị Lãnh đạo Ban ký."})
+    db.session.refresh(dossier)
+    assert dossier.state is State.PENDING_APPROVAL and dossier.awaiting_signer.value == "board_leader"
+
+    # The leader approves with the signed certificate: amendment no. 1 joins the project's record.
     with at(16, 15):
         act_as(client, leader)
+        ok(client.get("/officer/approvals"), dossier.code)
         ok(client.post(f"{base}/approve", data={"approve-result": (io.BytesIO(PDF), "gcndkdt.pdf")},
-                       content_type="multipart/form-data"), "Cần ghi số và ngày của Giấy chứng nhận đăng ký đầu tư")
+                       content_type="multipart/form-data"), "Cần ghi ngày của Giấy chứng nhận.")
+        ok(client.post(f"{base}/approve", data={"approve-result": (io.BytesIO(PDF), "gcndkdt.pdf"),
+                                                "approve-irc_date": "2026-10-17"},
+                       content_type="multipart/form-data"), "Ngày cấp giấy chứng nhận không được sau ngày hôm nay.")
         client.post(f"{base}/approve", data={"approve-result": (io.BytesIO(PDF), "gcndkdt.pdf"),
                                              "approve-irc_number": "5401234567", "approve-irc_date": "2026-10-16"},
                     content_type="multipart/form-data")
     db.session.refresh(dossier)
     assert dossier.state is State.RESOLVED and dossier.outcome.value == "approved"
     project = db.session.get(Project, dossier.project_id)
-    assert project.irc_number == "5401234567" and project.irc_date.isoformat() == "2026-10-16"
+    entries = [(e.kind.value, e.number, e.issued_on.isoformat(), e.amendment_no, e.dossier_id)
+               for e in project.certificate_entries]
+    assert entries == [("issue", "5401234567", "2025-01-15", None, None),  # the first issue stays as it was
+                       ("amend", "5401234567", "2026-10-16", 1, dossier.id)]
 
     # The desk returns the result, recording how.
     with at(19, 8):
@@ -180,13 +196,20 @@ def test_from_submission_to_returned_result(client, db, make_draft, outbox):
                                 .order_by(DossierEvent.id)).all()
     assert [e.action for e in events] == [
         "submit", "receive", "assign", "request_supplement", "resubmit", "propose_result", "send_back",
-        "propose_result", "approve", "return_result"]
+        "propose_result", "forward", "approve", "return_result"]
 
-    # The investor was mailed at every change of status.
+    # The investor was told what concerns the investor, and nothing of the internal steps.
     subjects = [m["Subject"] for m in outbox.to("dautu@example.com")]
-    for status in ("đã được tiếp nhận", "Đang xử lý", "Yêu cầu bổ sung giấy tờ", "Đã xử lý xong", "Đã trả kết quả"):
-        assert any(status in s for s in subjects), status
-    assert any("được giao cho bạn" in m["Subject"] for m in outbox.to(specialist.email))
+    assert subjects == [f"Hồ sơ {dossier.code} đã được tiếp nhận", f"Hồ sơ {dossier.code}: yêu cầu bổ sung hồ sơ",
+                        f"Hồ sơ {dossier.code}: đã có kết quả", f"Hồ sơ {dossier.code}: đã trả kết quả"]
+    # The officers were told what they must act on.
+    assert [m["Subject"] for m in outbox.to(desk.email)] == [f"Hồ sơ {dossier.code}: kết quả cần trả"]
+    assert [m["Subject"] for m in outbox.to(specialist.email)] == [
+        f"Hồ sơ {dossier.code}: được giao cho bạn", f"Hồ sơ {dossier.code}: đã nhận hồ sơ bổ sung",
+        f"Hồ sơ {dossier.code}: được chuyển lại cho bạn"]
+    assert [m["Subject"] for m in outbox.to(head.email)] == [f"Hồ sơ {dossier.code}: cần phân công"] + [
+        f"Hồ sơ {dossier.code}: chờ ông/bà quyết định"] * 2
+    assert [m["Subject"] for m in outbox.to(leader.email)] == [f"Hồ sơ {dossier.code}: chờ ông/bà quyết định"]
 
     # The slips.
     act_as(client, investor)
@@ -199,5 +222,6 @@ def test_from_submission_to_returned_result(client, db, make_draft, outbox):
                  "Trần Văn Chuyên Viên", "0260 3 111 222", "tạm dừng"):
         assert text in supplement, text
     for text in ("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", dossier.code, "Trần Văn Chuyên Viên",
-                 "Hồ Văn Lãnh Đạo", "Trước hạn", "Trao trực tiếp cho bà Đặng Thị Đầu Tư"):
+                 "Người phê duyệt: Hồ Văn Lãnh Đạo", "Trao trực tiếp cho bà Đặng Thị Đầu Tư",
+                 "Người giao ký", "Người nhận ký"):
         assert text in control_text, text

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 
 import sqlalchemy as sa
 
-from portal.dossiers import processing
+from portal.dossiers import operations as processing
 from portal.dossiers.operations import receive_dossier, submit_dossier
 from portal.extensions import db as _db
 from tests.conftest import sign_in

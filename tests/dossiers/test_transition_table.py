@@ -1,6 +1,7 @@
 """Every state × every action × every role: allowed moves write exactly one event,
 the rest are refused and change nothing. The expected table is written out here,
-independently of the code's table, from the workflow in the design notes."""
+independently of the code's table, from the workflow in the design notes; the decisions
+on a proposal depend on who signs the procedure's result, and have their own table."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -9,12 +10,14 @@ import pytest
 
 from portal.accounts.models import Role
 from portal.db import utcnow
-from portal.dossiers import workflow
+from portal.catalogue.models import ApprovalChain
 from portal.dossiers.models import DossierEvent
-from portal.dossiers.workflow import Action, State
+from portal.dossiers.operations import DossierError, transition
+from portal.dossiers.workflow import Action, Proposal, State
 from tests.factories import UserFactory
 
 S, A, R = State, Action, Role
+C = ApprovalChain
 OPEN_BEFORE_RESULT = [S.SUBMITTED, S.RECEIVED, S.IN_PROGRESS, S.SUPPLEMENT_REQUESTED, S.PENDING_APPROVAL]
 CLOCK_RUNNING = [S.RECEIVED, S.IN_PROGRESS, S.PENDING_APPROVAL]
 
@@ -32,10 +35,10 @@ ALLOWED = {
     (S.SUPPLEMENT_REQUESTED, A.RESUBMIT, R.INVESTOR): S.IN_PROGRESS,  # it came from processing here
     (S.RESOLVED, A.RETURN_RESULT, R.DESK_OFFICER): S.RETURNED,
 }
-for role in (R.DEPARTMENT_HEAD, R.BOARD_LEADER):
-    ALLOWED[(S.PENDING_APPROVAL, A.APPROVE, role)] = S.RESOLVED  # a result was proposed here
-    ALLOWED[(S.PENDING_APPROVAL, A.DECLINE, role)] = S.RESOLVED
-    ALLOWED[(S.PENDING_APPROVAL, A.SEND_BACK, role)] = S.IN_PROGRESS
+# QLDT-02 (an IRC): the head reviews and forwards, a Board leader signs. Here the result
+# proposal waits for the head, who may forward it or send it back, not sign it.
+ALLOWED[(S.PENDING_APPROVAL, A.FORWARD, R.DEPARTMENT_HEAD)] = S.PENDING_APPROVAL
+ALLOWED[(S.PENDING_APPROVAL, A.SEND_BACK, R.DEPARTMENT_HEAD)] = S.IN_PROGRESS
 for state in OPEN_BEFORE_RESULT:
     ALLOWED[(state, A.WITHDRAW, R.INVESTOR)] = S.WITHDRAWN
 for state in CLOCK_RUNNING:
@@ -70,7 +73,19 @@ def put_in_state(dossier, state, cast):
     if state is S.SUPPLEMENT_REQUESTED:
         dossier.supplement_origin = S.IN_PROGRESS
     if state is S.PENDING_APPROVAL:
-        dossier.proposal = "result"
+        dossier.proposal = Proposal.RESULT
+        dossier.awaiting_signer = R.DEPARTMENT_HEAD
+
+
+def attempt(dossier, action, actor):
+    """The move through the one transition function; DossierError when refused."""
+    from portal.extensions import db
+
+    with transition(dossier, action, actor):
+        pass
+    return db.session.execute(db.select(DossierEvent.from_state, DossierEvent.to_state, DossierEvent.actor_id)
+                              .where(DossierEvent.dossier_id == dossier.id)
+                              .order_by(DossierEvent.id.desc()).limit(1)).one()
 
 
 @pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
@@ -86,11 +101,11 @@ def test_every_cell_of_the_table(db, make_draft, cast, state, role):
                                    .where(DossierEvent.dossier_id == dossier.id))
         expected = ALLOWED.get((state, action, role))
         if expected is None:
-            with pytest.raises(workflow.TransitionRefused):
-                workflow.apply(dossier, action, actor)
+            with pytest.raises(DossierError):
+                attempt(dossier, action, actor)
             assert dossier.state is state, (state, action, role)
         else:
-            event = workflow.apply(dossier, action, actor)
+            event = attempt(dossier, action, actor)
             db.session.flush()
             assert dossier.state is expected, (state, action, role)
             assert (event.from_state, event.to_state, event.actor_id) == (state, expected, actor.id)
@@ -105,12 +120,49 @@ def test_targets_that_depend_on_the_dossier(db, make_draft, cast):
     dossier = make_draft(user=cast[R.INVESTOR], complete=False)
     put_in_state(dossier, S.SUPPLEMENT_REQUESTED, cast)
     dossier.supplement_origin = S.SUBMITTED  # asked at the desk: it goes back to the desk
-    workflow.apply(dossier, A.RESUBMIT, cast[R.INVESTOR])
+    attempt(dossier, A.RESUBMIT, cast[R.INVESTOR])
     assert dossier.state is S.SUBMITTED
     put_in_state(dossier, S.PENDING_APPROVAL, cast)
-    dossier.proposal = "stop"
-    workflow.apply(dossier, A.APPROVE, cast[R.BOARD_LEADER])
+    dossier.proposal, dossier.awaiting_signer = Proposal.STOP, R.BOARD_LEADER
+    attempt(dossier, A.APPROVE, cast[R.BOARD_LEADER])
     assert dossier.state is S.STOPPED
+
+
+# Who decides a proposal, by the procedure's approval chain and whose decision it awaits:
+# (chain, awaited) -> {(action, role): state}. Everything else is refused.
+DECISIONS = {
+    (C.HEAD, R.DEPARTMENT_HEAD): {(A.APPROVE, R.DEPARTMENT_HEAD): S.RESOLVED,
+                                  (A.DECLINE, R.DEPARTMENT_HEAD): S.RESOLVED,
+                                  (A.SEND_BACK, R.DEPARTMENT_HEAD): S.IN_PROGRESS},
+    (C.LEADER, R.BOARD_LEADER): {(A.APPROVE, R.BOARD_LEADER): S.RESOLVED,
+                                 (A.DECLINE, R.BOARD_LEADER): S.RESOLVED,
+                                 (A.SEND_BACK, R.BOARD_LEADER): S.IN_PROGRESS},
+    (C.HEAD_THEN_LEADER, R.DEPARTMENT_HEAD): {(A.FORWARD, R.DEPARTMENT_HEAD): S.PENDING_APPROVAL,
+                                              (A.SEND_BACK, R.DEPARTMENT_HEAD): S.IN_PROGRESS},
+    (C.HEAD_THEN_LEADER, R.BOARD_LEADER): {(A.APPROVE, R.BOARD_LEADER): S.RESOLVED,
+                                           (A.DECLINE, R.BOARD_LEADER): S.RESOLVED,
+                                           (A.SEND_BACK, R.BOARD_LEADER): S.IN_PROGRESS},
+}
+DECIDING = [A.FORWARD, A.APPROVE, A.DECLINE, A.SEND_BACK]
+
+
+@pytest.mark.parametrize("chain, awaited", list(DECISIONS), ids=[f"{c.value}-{a.value}" for c, a in DECISIONS])
+def test_who_decides_a_proposal(db, make_draft, cast, chain, awaited):
+    dossier = make_draft(user=cast[R.INVESTOR], complete=False)
+    dossier.procedure.approval_chain = chain
+    for role in ROLES:
+        for action in DECIDING:
+            put_in_state(dossier, S.PENDING_APPROVAL, cast)
+            dossier.awaiting_signer = awaited
+            savepoint = db.session.begin_nested()
+            expected = DECISIONS[(chain, awaited)].get((action, role))
+            if expected is None:
+                with pytest.raises(DossierError):
+                    attempt(dossier, action, cast[role])
+                assert dossier.state is S.PENDING_APPROVAL
+            else:
+                assert attempt(dossier, action, cast[role]).to_state is expected, (chain, awaited, action, role)
+            savepoint.rollback()
 
 
 @pytest.mark.parametrize("who", ["other_enterprise", "other_unit_head", "unassigned_specialist", "inactive_desk"])
@@ -127,6 +179,6 @@ def test_the_wrong_person_in_the_right_role_is_refused(db, make_draft, cast, who
     }
     state, action, actor = cases[who]
     put_in_state(dossier, state, cast)
-    with pytest.raises(workflow.TransitionRefused):
-        workflow.apply(dossier, action, actor)
+    with pytest.raises(DossierError):
+        attempt(dossier, action, actor)
     assert dossier.state is state

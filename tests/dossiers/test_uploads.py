@@ -137,3 +137,14 @@ def test_storage_streams_in_chunks(tmp_path):
     assert not storage.exists("a/c.bin") and list(storage.keys()) == ["a/b.bin"]
     with pytest.raises(ValueError):
         storage.save("../escape", io.BytesIO(b"x"))
+
+
+def test_a_pdf_without_pages_is_refused_not_crashed(client, db, make_draft, login_as):
+    dossier = make_draft(user=login_as("investor"), complete=False)
+    broken = (b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\nxref\n0 2\n0000000000 65535 f \n0000000009 00000 n \n"
+              b"trailer<</Size 2/Root 1 0 R>>\nstartxref\n38\n%%EOF\n")
+    document = dossier.procedure.documents[0]
+    page = client.post(f"/dossiers/{dossier.id}/documents/{document.id}/files", data=upload(broken, "rong.pdf"),
+                       content_type="multipart/form-data", follow_redirects=True)
+    assert page.status_code == 200
+    assert "Tệp rong.pdf bị hỏng hoặc không phải là tệp PDF thật." in page.get_data(as_text=True)

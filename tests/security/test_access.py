@@ -108,6 +108,7 @@ POST = {
     "officer.propose_stop": ("/officer/dossiers/{dossier}/propose-stop", row(403, anonymous=302, specialist_other=404)),
     "officer.approve": ("/officer/dossiers/{dossier}/approve", row(403, anonymous=302, head=OK, leader=OK)),
     "officer.decline": ("/officer/dossiers/{dossier}/decline", row(403, anonymous=302, head=OK, leader=OK)),
+    "officer.forward": ("/officer/dossiers/{dossier}/forward", row(403, anonymous=302, head=OK)),
     "officer.send_back": ("/officer/dossiers/{dossier}/send-back", row(403, anonymous=302, head=OK, leader=OK)),
     "officer.return_result": ("/officer/dossiers/{dossier}/return", row(403, anonymous=302, desk=OK)),
     "officer.apology": ("/officer/dossiers/{dossier}/apology", row(403, anonymous=302, desk=OK, head=OK, leader=OK, specialist_other=404)),

@@ -129,3 +129,24 @@ def _trace(caplog) -> str:
     import traceback
 
     return "".join("".join(traceback.format_exception(*r.exc_info)) for r in caplog.records if r.exc_info)[-3000:]
+
+
+def test_extreme_dates_and_ids_are_answered_not_crashed(client, db, world):
+    people, ids = world
+    sign_in(client, people["desk"])
+    for query in ({"end": "9999-12-31"}, {"start": "0001-01-01", "end": "0001-01-02"}):
+        assert client.get("/officer/book", query_string=query).status_code == 200
+        assert client.get("/officer/book.csv", query_string=query).status_code == 200
+    huge = "9" * 25
+    assert client.get(f"/officer/dossiers/{huge}").status_code == 404
+    sign_in(client, people["investor_a"])
+    assert client.get(f"/dossiers/{huge}").status_code == 404
+    assert client.get(f"/projects/{huge}").status_code == 404
+    assert client.get("/dossiers/", query_string={"page": huge}).status_code == 200
+    sign_in(client, people["head"])
+    assert client.post(f"/officer/dossiers/{ids['dossier']}/assign", data={"assign-specialist": huge}).status_code == 200
+    sign_in(client, people["desk"])
+    response = client.post(f"/officer/dossiers/{ids['dossier']}/supplement",
+                           data={"supplement-items-0-document": huge, "supplement-items-0-description": "x",
+                                 "supplement-items-0-reason": "y"})
+    assert response.status_code in (200, 302)

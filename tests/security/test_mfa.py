@@ -97,3 +97,12 @@ def test_admin_resets_a_lost_authenticator(app, db):
     assert result.exit_code == 0
     client = app.test_client()
     assert password_step(client, user).headers["Location"].endswith("/account/mfa/setup")
+
+
+def test_an_abandoned_enrolment_key_is_not_passed_to_the_next_officer(client, db):
+    first, second = UserFactory(desk_officer=True), UserFactory(desk_officer=True)
+    client.post("/account/login", data={"email": first.email, "password": PASSWORD})
+    key_first = re.search(r'<code class="secret">(\w+)</code>', client.get("/account/mfa/setup").get_data(as_text=True))
+    client.post("/account/login", data={"email": second.email, "password": PASSWORD})
+    key_second = re.search(r'<code class="secret">(\w+)</code>', client.get("/account/mfa/setup").get_data(as_text=True))
+    assert key_first.group(1) != key_second.group(1)

@@ -3,6 +3,7 @@ backup and restore."""
 from __future__ import annotations
 
 import io
+from datetime import date
 import os
 import socket
 import struct
@@ -189,7 +190,7 @@ def scratch_app(scratch_url, tmp_path):
 
 def test_backup_and_restore_round_trip(scratch_app, tmp_path):
     from portal.catalogue.models import Procedure, Zone
-    from portal.projects.operations import create_project
+    from portal.projects.operations import create_project, declare_certificate
     from tests.factories import UserFactory
 
     app = scratch_app
@@ -199,6 +200,7 @@ def test_backup_and_restore_round_trip(scratch_app, tmp_path):
         zone = _db.session.scalar(_db.select(Zone).where(Zone.code == "KCN-HOA-BINH"))
         project = create_project(enterprise_id=min(user.enterprise_ids), created_by=user, name_vi="Dự án sao lưu",
                                  zone_id=zone.id)
+        declare_certificate(project, user, "5401234567", date(2025, 1, 15))  # QLDT-05 amends a certificate
         procedure = _db.session.scalar(_db.select(Procedure).where(Procedure.code == "QLDT-05"))
         dossier = ops.start_dossier(user=user, procedure=procedure, project=project)
         for doc in procedure.documents:

@@ -1,0 +1,114 @@
+"""The slips against the 2025 forms: what each prints, in Vietnamese, from the dossier."""
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import time_machine
+
+from portal.catalogue.models import Organisation
+from portal.documents.builders import control_rows, keep_together
+from portal.documents.models import SlipKind
+from portal.dossiers import operations as ops
+from tests.conftest import sign_in, slip_of
+from tests.dossiers.test_journey import pdf_text
+from tests.samples import PDF
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def pdf(name="du-thao.pdf"):
+    from werkzeug.datastructures import FileStorage
+
+    return FileStorage(io.BytesIO(PDF), name)
+
+
+def test_internal_comments_stay_off_the_control_slip(client, db, world):
+    people, ids = world
+    from portal.dossiers.models import Dossier
+
+    dossier = db.session.get(Dossier, ids["dossier"])
+    ops.propose_result(dossier, dossier.assignee, pdf())
+    ops.send_back(dossier, people["head"], "Bí mật nội bộ: xem lại số liệu")
+    db.session.commit()
+    sign_in(client, people["desk"])
+    slip_url = client.post(f"/officer/dossiers/{dossier.id}/control-slip").headers["Location"]
+    sign_in(client, people["investor_a"])
+    text = pdf_text(client.get(slip_url).data)
+    assert "PHIẾU KIỂM SOÁT" in text and "Bí mật nội bộ" not in text
+
+
+def test_the_agency_name_keeps_its_place_name_on_one_line(client, db, submitted, staff):
+    assert keep_together("BAN QUẢN LÝ KHU KINH TẾ TỈNH KON TUM", "Kon Tum") == \
+        "BAN QUẢN LÝ KHU KINH TẾ TỈNH KON\u00a0TUM"
+    ops.receive_dossier(submitted, staff["desk"])
+    db.session.commit()
+    from portal.documents.models import Slip
+
+    slip = db.session.scalars(db.select(Slip).where(Slip.dossier_id == submitted.id)).one()
+    assert "KON\u00a0TUM" in slip.data["agency"].upper() and "Kon\u00a0Tum" in slip.data["parent_agency"]
+
+
+def test_the_receipt_numbers_its_lines_once_and_shows_the_procedure_code(client, db, submitted, staff):
+    submitted.procedure.national_code = "1.009645"
+    ops.receive_dossier(submitted, staff["desk"])
+    db.session.commit()
+    sign_in(client, submitted.created_by)
+    text = slip_of(client, db, submitted, SlipKind.RECEIPT)
+    assert "mã thủ tục 1.009645" in text
+    markers = [f"{n}." for n in range(1, 12)]
+    # The list markers come out after the text: one list, 1 to 11, never starting again at 1.
+    assert text.endswith(" ".join(markers)) and text.count("1. 2.") == 1
+
+
+def test_the_control_slip_grades_each_hand_off_against_its_step(client, db, make_draft, staff):
+    # QLDT-02: 5 working days. Received Monday 5/10/2026 09:00: due Monday 12/10 09:00.
+    # Steps (DOMAIN.md's default split): reception by 14:00 Monday (0.5 day of 7:00–17:00),
+    # assignment by 09:00 Tuesday; the return's half day and the leader's day back from the
+    # due date: signature by 14:00 Friday 9/10, review by 14:00 Thursday 8/10, and the
+    # specialist's proposal by 14:00 Wednesday 7/10.
+    def at(d, hh=9, mm=0):
+        return time_machine.travel(datetime(2026, 10, d, hh, mm, tzinfo=VN), tick=False)
+
+    with at(2, 16):
+        dossier = make_draft()
+        ops.submit_dossier(dossier, dossier.created_by)
+    with at(5, 9):
+        ops.receive_dossier(dossier, staff["desk"])
+    with at(6, 8):
+        ops.assign(dossier, staff["head"], staff["specialist"])  # on time for its step
+    with at(7, 16):
+        ops.propose_result(dossier, staff["specialist"], pdf())  # after 14:00 Wednesday: late for its step
+    with at(7, 16, 30):
+        ops.forward(dossier, staff["head"], "Đồng ý trình ký")  # a day before its step's due day: early
+    with at(9, 11):
+        ops.approve(dossier, staff["leader"], pdf("gcn.pdf"), irc_number="5401234567",
+                    irc_date=datetime(2026, 10, 9).date())  # on the day, before 14:00
+        db.session.commit()
+        rows = control_rows(dossier, datetime(2026, 10, 9, 11, tzinfo=VN))
+    grades = [(r["taker"], r["result"], r["step_due"]["date"] if r["step_due"] else None) for r in rows]
+    assert grades == [
+        ("Văn phòng Ban Quản lý", "", None),                          # submitted: the investor's own move
+        ("Phòng Quản lý đầu tư", "on_time", "05/10/2026"),
+        ("Trần Văn Chuyên Viên", "on_time", "06/10/2026"),
+        ("Trưởng phòng (Phòng Quản lý đầu tư)", "late", "07/10/2026"),
+        ("Lãnh đạo Ban", "early", "08/10/2026"),
+        ("Văn phòng Ban Quản lý", "on_time", "09/10/2026"),
+    ]
+    assert [r["step_due"]["hour"] for r in rows[1:]] == ["14", "09", "14", "14", "14"]
+
+
+def test_the_agency_head_signs_the_apology(client, db, in_progress, staff):
+    org = db.session.scalar(db.select(Organisation))
+    org.head_name, org.head_title_vi = "Nguyễn Văn Trưởng Ban", "Trưởng ban"
+    from portal.calendar import add_working_days
+
+    day = add_working_days(in_progress.due_at.astimezone(VN).date(), 2)
+    ops.issue_apology(in_progress, staff["desk"], datetime.combine(day, datetime.min.time().replace(hour=9), VN),
+                      "Chờ ý kiến Sở Xây dựng")
+    db.session.commit()
+    sign_in(client, in_progress.created_by)
+    text = slip_of(client, db, in_progress, SlipKind.APOLOGY)
+    assert "TRƯỞNG BAN" in text and "Nguyễn Văn Trưởng Ban" in text and "Chờ ý kiến Sở Xây dựng" in text
+    assert text.endswith("1. 2. 3. 4. 5. 6. 7. 8.") and text.count("1. 2.") == 1  # one numbered list
