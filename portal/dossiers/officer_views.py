@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Callable
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -73,32 +75,33 @@ def _load(dossier_id: int):
     return queries.dossier_for(current_user, dossier_id) or abort(404)
 
 
-def _forms(dossier, **given) -> dict:
-    documents = dossier.procedure.documents
-    built = {
-        "receive": forms.ActionForm(prefix="receive"),
-        "supplement": forms.SupplementForm(documents, formdata=None),
-        "refuse": forms.RefuseForm(formdata=None),
-        "assign": forms.AssignForm(queries.specialists_of(dossier.unit_id), formdata=None),
-        "propose": forms.ProposeResultForm(formdata=None),
-        "stop": forms.ProposeStopForm(formdata=None),
-        "approve": forms.ApproveForm(formdata=None, irc_number=dossier.project.certificate_number),
-        "forward": forms.ForwardForm(formdata=None),
-        "decline": forms.DeclineForm(formdata=None),
-        "back": forms.SendBackForm(formdata=None),
-        "return_": forms.ReturnForm(formdata=None, handover=dossier.return_method.title),
-        "apology": forms.ApologyForm(formdata=None),
-        "note": forms.NoteForm(formdata=None),
-        "control": forms.ActionForm(prefix="control"),
+def _forms(dossier, bound: str = "") -> dict:
+    """Every action form of the dossier page; the one named `bound` reads the request."""
+    def make(name, cls, *args, **kwargs):
+        return cls(*args, **kwargs) if name == bound else cls(*args, formdata=None, **kwargs)
+
+    return {
+        "receive": make("receive", forms.ActionForm, prefix="receive"),
+        "supplement": make("supplement", forms.SupplementForm, dossier.procedure.documents),
+        "refuse": make("refuse", forms.RefuseForm),
+        "assign": make("assign", forms.AssignForm, queries.specialists_of(dossier.unit_id)),
+        "propose": make("propose", forms.ProposeResultForm),
+        "stop": make("stop", forms.ProposeStopForm),
+        "approve": make("approve", forms.ApproveForm, irc_number=dossier.project.certificate_number),
+        "forward": make("forward", forms.ForwardForm),
+        "decline": make("decline", forms.DeclineForm),
+        "back": make("back", forms.SendBackForm),
+        "return_": make("return_", forms.ReturnForm, handover=dossier.return_method.title),
+        "apology": make("apology", forms.ApologyForm),
+        "note": make("note", forms.NoteForm),
+        "control": forms.ActionForm(prefix="control", formdata=None),
     }
-    built.update(given)
-    return built
 
 
-def _page(dossier, status: int = 200, **given):
+def _page(dossier, built: dict, status: int = 200):
     now = utcnow()
     return render_template(
-        "officer/dossier.html", dossier=dossier, forms=_forms(dossier, **given), now=now,
+        "officer/dossier.html", dossier=dossier, forms=built, now=now,
         timeliness=of_dossier(dossier, now, overrides()), slips=slip_queries.slips_of(dossier),
     ), status
 
@@ -106,124 +109,86 @@ def _page(dossier, status: int = 200, **given):
 @bp.get("/dossiers/<int:dossier_id>")
 @officers_only
 def dossier(dossier_id: int):
-    return _page(_load(dossier_id))[0]
+    dossier = _load(dossier_id)
+    return _page(dossier, _forms(dossier))[0]
 
 
-def _act(dossier_id: int, name: str, form, run, done: str):
+@dataclass(frozen=True)
+class PageAction:
+    """One action of the dossier page: its path, its form, who may post it, the operation
+    it calls with the form's data, and what the officer is told when it is done."""
+
+    path: str
+    form: str
+    roles: frozenset[Role]
+    run: Callable[[object, object], object]
+    done: object
+
+
+def _assign(dossier, form):
+    chosen = next((s for s in queries.specialists_of(dossier.unit_id) if s.id == form.specialist.data), None)
+    ops.assign(dossier, current_user, chosen)
+
+
+def _apologize(dossier, form):
+    new_due = datetime.combine(form.new_date.data, form.new_time.data or time(7, 0), LOCAL_TZ)
+    ops.issue_apology(dossier, current_user, new_due, form.reason.data)
+
+
+_DESK, _HEAD, _SPECIALIST = frozenset({Role.DESK_OFFICER}), frozenset({Role.DEPARTMENT_HEAD}), frozenset({Role.SPECIALIST})
+_SIGNERS = frozenset({Role.DEPARTMENT_HEAD, Role.BOARD_LEADER})
+
+# endpoint -> the action; every one is a POST to /officer/dossiers/<id>/<path>.
+PAGE_ACTIONS = {
+    "receive": PageAction("receive", "receive", _DESK, lambda d, f: ops.receive_dossier(d, current_user),
+                          _l("The dossier has been received; the receipt is issued.")),
+    "supplement": PageAction("supplement", "supplement", OFFICER_ROLES,
+                             lambda d, f: ops.request_supplement(d, current_user, f.item_data, f.note.data),
+                             _l("The supplement request has been sent to the investor.")),
+    "refuse": PageAction("refuse", "refuse", _DESK, lambda d, f: ops.refuse_dossier(d, current_user, f.reason.data),
+                         _l("The dossier has been refused; the refusal slip is issued.")),
+    "assign": PageAction("assign", "assign", _HEAD, _assign, _l("The dossier has been assigned.")),
+    "propose_result": PageAction("propose-result", "propose", _SPECIALIST,
+                                 lambda d, f: ops.propose_result(d, current_user, f.draft.data, f.note.data),
+                                 _l("The draft result has been sent for approval.")),
+    "propose_stop": PageAction("propose-stop", "stop", _SPECIALIST,
+                               lambda d, f: ops.propose_stop(d, current_user, f.reason.data),
+                               _l("The proposal to stop has been sent for approval.")),
+    "forward": PageAction("forward", "forward", _HEAD, lambda d, f: ops.forward(d, current_user, f.comment.data),
+                          _l("The proposal has been forwarded to the Board leaders.")),
+    "approve": PageAction("approve", "approve", _SIGNERS,
+                          lambda d, f: ops.approve(d, current_user, f.result.data, f.irc_number.data, f.irc_date.data,
+                                                   f.note.data), _l("Approved.")),
+    "decline": PageAction("decline", "decline", _SIGNERS, lambda d, f: ops.decline(d, current_user, f.reasons.data),
+                          _l("Recorded as not approved.")),
+    "send_back": PageAction("send-back", "back", _SIGNERS, lambda d, f: ops.send_back(d, current_user, f.comment.data),
+                            _l("The dossier has been sent back to the specialist.")),
+    "return_result": PageAction("return", "return_", _DESK,
+                                lambda d, f: ops.return_result(d, current_user, f.handover.data),
+                                _l("The return of the result has been recorded.")),
+    "apology": PageAction("apology", "apology", OFFICER_ROLES, _apologize,
+                          _l("The apology with the new appointment has been issued.")),
+    "add_note": PageAction("notes", "note", OFFICER_ROLES, lambda d, f: ops.add_note(d, current_user, f.text.data),
+                           _l("The note has been added.")),
+}
+
+
+def _action_view(action: PageAction):
     """Validate the action's form, run the operation, or show the page again with what was typed."""
-    dossier = _load(dossier_id)
-    if form.validate_on_submit() and attempt(lambda: run(dossier, form), DossierError):
-        flash(done, "success")
-        return redirect(url_for("officer.dossier", dossier_id=dossier.id))
-    return _page(dossier, 200, **{name: form})
+    def view(dossier_id: int):
+        dossier = _load(dossier_id)
+        built = _forms(dossier, bound=action.form)
+        form = built[action.form]
+        if form.validate_on_submit() and attempt(lambda: action.run(dossier, form), DossierError):
+            flash(str(action.done), "success")
+            return redirect(url_for("officer.dossier", dossier_id=dossier.id))
+        return _page(dossier, built)
+
+    return roles_required(*action.roles)(view)
 
 
-@bp.post("/dossiers/<int:dossier_id>/receive")
-@roles_required(Role.DESK_OFFICER)
-def receive(dossier_id: int):
-    return _act(dossier_id, "receive", forms.ActionForm(prefix="receive"),
-                lambda d, f: ops.receive_dossier(d, current_user), _("The dossier has been received; the receipt is issued."))
-
-
-@bp.post("/dossiers/<int:dossier_id>/supplement")
-@officers_only
-def supplement(dossier_id: int):
-    dossier = _load(dossier_id)
-    return _act(dossier_id, "supplement", forms.SupplementForm(dossier.procedure.documents),
-                lambda d, f: ops.request_supplement(d, current_user, f.item_data, f.note.data),
-                _("The supplement request has been sent to the investor."))
-
-
-@bp.post("/dossiers/<int:dossier_id>/refuse")
-@roles_required(Role.DESK_OFFICER)
-def refuse(dossier_id: int):
-    return _act(dossier_id, "refuse", forms.RefuseForm(),
-                lambda d, f: ops.refuse_dossier(d, current_user, f.reason.data),
-                _("The dossier has been refused; the refusal slip is issued."))
-
-
-@bp.post("/dossiers/<int:dossier_id>/assign")
-@roles_required(Role.DEPARTMENT_HEAD)
-def assign(dossier_id: int):
-    dossier = _load(dossier_id)
-    specialists = {s.id: s for s in queries.specialists_of(dossier.unit_id)}
-    return _act(dossier_id, "assign", forms.AssignForm(specialists.values()),
-                lambda d, f: ops.assign(d, current_user, specialists.get(f.specialist.data)),
-                _("The dossier has been assigned."))
-
-
-@bp.post("/dossiers/<int:dossier_id>/propose-result")
-@roles_required(Role.SPECIALIST)
-def propose_result(dossier_id: int):
-    return _act(dossier_id, "propose", forms.ProposeResultForm(),
-                lambda d, f: ops.propose_result(d, current_user, f.draft.data, f.note.data),
-                _("The draft result has been sent for approval."))
-
-
-@bp.post("/dossiers/<int:dossier_id>/propose-stop")
-@roles_required(Role.SPECIALIST)
-def propose_stop(dossier_id: int):
-    return _act(dossier_id, "stop", forms.ProposeStopForm(),
-                lambda d, f: ops.propose_stop(d, current_user, f.reason.data),
-                _("The proposal to stop has been sent for approval."))
-
-
-@bp.post("/dossiers/<int:dossier_id>/approve")
-@roles_required(Role.DEPARTMENT_HEAD, Role.BOARD_LEADER)
-def approve(dossier_id: int):
-    return _act(dossier_id, "approve", forms.ApproveForm(),
-                lambda d, f: ops.approve(d, current_user, f.result.data, f.irc_number.data, f.irc_date.data,
-                                                f.note.data),
-                _("Approved."))
-
-
-@bp.post("/dossiers/<int:dossier_id>/forward")
-@roles_required(Role.DEPARTMENT_HEAD)
-def forward(dossier_id: int):
-    return _act(dossier_id, "forward", forms.ForwardForm(),
-                lambda d, f: ops.forward(d, current_user, f.comment.data),
-                _("The proposal has been forwarded to the Board leaders."))
-
-
-@bp.post("/dossiers/<int:dossier_id>/decline")
-@roles_required(Role.DEPARTMENT_HEAD, Role.BOARD_LEADER)
-def decline(dossier_id: int):
-    return _act(dossier_id, "decline", forms.DeclineForm(),
-                lambda d, f: ops.decline(d, current_user, f.reasons.data), _("Recorded as not approved."))
-
-
-@bp.post("/dossiers/<int:dossier_id>/send-back")
-@roles_required(Role.DEPARTMENT_HEAD, Role.BOARD_LEADER)
-def send_back(dossier_id: int):
-    return _act(dossier_id, "back", forms.SendBackForm(),
-                lambda d, f: ops.send_back(d, current_user, f.comment.data),
-                _("The dossier has been sent back to the specialist."))
-
-
-@bp.post("/dossiers/<int:dossier_id>/return")
-@roles_required(Role.DESK_OFFICER)
-def return_result(dossier_id: int):
-    return _act(dossier_id, "return_", forms.ReturnForm(),
-                lambda d, f: ops.return_result(d, current_user, f.handover.data),
-                _("The return of the result has been recorded."))
-
-
-@bp.post("/dossiers/<int:dossier_id>/apology")
-@officers_only
-def apology(dossier_id: int):
-    def run(d, f):
-        new_due = datetime.combine(f.new_date.data, f.new_time.data or time(7, 0), LOCAL_TZ)
-        ops.issue_apology(d, current_user, new_due, f.reason.data)
-
-    return _act(dossier_id, "apology", forms.ApologyForm(), run,
-                _("The apology with the new appointment has been issued."))
-
-
-@bp.post("/dossiers/<int:dossier_id>/notes")
-@officers_only
-def add_note(dossier_id: int):
-    return _act(dossier_id, "note", forms.NoteForm(),
-                lambda d, f: ops.add_note(d, current_user, f.text.data), _("The note has been added."))
+for _endpoint, _action in PAGE_ACTIONS.items():
+    bp.add_url_rule(f"/dossiers/<int:dossier_id>/{_action.path}", _endpoint, _action_view(_action), methods=["POST"])
 
 
 @bp.post("/dossiers/<int:dossier_id>/control-slip")

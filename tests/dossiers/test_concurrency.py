@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import http.cookiejar
 import io
-from datetime import date
 import threading
 import urllib.parse
 import urllib.request
+from datetime import date
 
 import pytest
 from flask_migrate import upgrade

@@ -24,7 +24,7 @@ from tests.factories import UserFactory
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-def test_desk_refuses_with_the_specific_reason(client, db, submitted, staff):
+def test_desk_refuses_with_the_specific_reason(client, db, submitted, staff, outbox):
     act_as(client, staff["desk"])
     page = client.post(f"/officer/dossiers/{submitted.id}/refuse", data={"refuse-reason": "  "}).get_data(as_text=True)
     assert "Cần nêu rõ lý do từ chối." in page
@@ -35,7 +35,10 @@ def test_desk_refuses_with_the_specific_reason(client, db, submitted, staff):
     assert dossier.state is State.REFUSED and dossier.national_code == 3
     text = slip_of(client, db, dossier, SlipKind.REFUSAL)
     assert "PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ" in text and reason in text and dossier.code in text
-    assert dossier.enterprise.name in text
+    assert dossier.enterprise.name in text and "NGUYỄN THỊ TIẾP NHẬN" not in text and "Nguyễn Thị Tiếp Nhận" in text
+    [mail] = outbox.to(dossier.created_by.email)
+    assert mail["Subject"] == f"Hồ sơ {dossier.code}: không được tiếp nhận"  # every space kept
+    assert reason in outbox.body(mail)
 
 
 def test_supplement_at_the_desk_goes_back_to_the_desk(client, db, submitted, staff):

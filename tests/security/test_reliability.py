@@ -3,11 +3,11 @@ backup and restore."""
 from __future__ import annotations
 
 import io
-from datetime import date
 import os
 import socket
 import struct
 import threading
+from datetime import date
 
 import pytest
 from flask_migrate import upgrade
