@@ -23,9 +23,10 @@ STAFF_ROLES = [r.value for r in Role if r is not Role.INVESTOR]
 @click.option("--unit", "unit_code", help="Code of the unit (units in data/catalogue.yaml).")
 @click.option("--email", required=True)
 @click.option("--name", "full_name", required=True, help="Full name as shown on slips.")
+@click.option("--position", default="", help='Position printed under a signature, e.g. "Phó Trưởng ban".')
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
               help="Asked for when not given.")
-def create_user(role: str, unit_code: str | None, email: str, full_name: str, password: str) -> None:
+def create_user(role: str, unit_code: str | None, email: str, full_name: str, position: str, password: str) -> None:
     """Create an officer or administrator account (they cannot self-register)."""
     from portal.accounts.security import is_common_password
 
@@ -33,7 +34,7 @@ def create_user(role: str, unit_code: str | None, email: str, full_name: str, pa
         raise click.ClickException("the password needs 10 characters or more and must not be a common one")
     try:
         user = ops.create_staff_user(email=email, password=password, full_name=full_name,
-                                     role=Role(role), unit_code=unit_code)
+                                     role=Role(role), unit_code=unit_code, position=position)
     except ops.AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     commit()
@@ -72,11 +73,11 @@ DEMO_PASSWORD = "KonTum@Demo2026"  # nosec B105
 DEMO_TOTP_SECRET = "KONTUMDEMOPORTALMOTCUA23"  # nosec B105
 
 DEMO_STAFF = [
-    ("motcua@example.com", "Nguyễn Thị Tiếp Nhận", Role.DESK_OFFICER, "VP"),
-    ("chuyenvien@example.com", "Trần Văn Chuyên", Role.SPECIALIST, "QLDT"),
-    ("truongphong@example.com", "Lê Thị Trưởng", Role.DEPARTMENT_HEAD, "QLDT"),
-    ("lanhdao@example.com", "Phạm Văn Lãnh", Role.BOARD_LEADER, None),
-    ("admin@example.com", "Quản trị hệ thống", Role.ADMIN, None),
+    ("motcua@example.com", "Nguyễn Thị Tiếp Nhận", Role.DESK_OFFICER, "VP", "Chuyên viên Văn phòng"),
+    ("chuyenvien@example.com", "Trần Văn Chuyên", Role.SPECIALIST, "QLDT", "Chuyên viên"),
+    ("truongphong@example.com", "Lê Thị Trưởng", Role.DEPARTMENT_HEAD, "QLDT", "Trưởng phòng Quản lý đầu tư"),
+    ("lanhdao@example.com", "Phạm Văn Lãnh", Role.BOARD_LEADER, None, "Phó Trưởng ban"),
+    ("admin@example.com", "Quản trị hệ thống", Role.ADMIN, None, ""),
 ]
 
 
@@ -84,10 +85,10 @@ DEMO_STAFF = [
 def load_demo() -> None:
     """Create one demo account per role (password in the README). Safe to repeat."""
     created = 0
-    for email, name, role, unit in DEMO_STAFF:
+    for email, name, role, unit, position in DEMO_STAFF:
         if user_by_email(email) is None:
             user = ops.create_staff_user(email=email, password=DEMO_PASSWORD, full_name=name,
-                                         role=role, unit_code=unit)
+                                         role=role, unit_code=unit, position=position)
             user.totp_secret, user.totp_enabled_at = DEMO_TOTP_SECRET, utcnow()
             created += 1
     if user_by_email("nhadautu@example.com") is None:

@@ -264,9 +264,10 @@ def update_profile(user: User, *, full_name: str, phone: str, language: str) -> 
 
 
 def create_staff_user(
-    *, email: str, password: str, full_name: str, role: Role, unit_code: Optional[str]
+    *, email: str, password: str, full_name: str, role: Role, unit_code: Optional[str], position: str = ""
 ) -> User:
-    """Create an officer or administrator (no self-registration for them)."""
+    """Create an officer or administrator (no self-registration for them). The position
+    (chức vụ) is printed under the officer's signature on the slips they sign."""
     if role is Role.INVESTOR:
         raise AccountError("Investors register themselves on the portal.")
     if user_by_email(email) is not None:
@@ -282,6 +283,7 @@ def create_staff_user(
         email=email,
         password_hash=hash_password(password),
         full_name=full_name.strip(),
+        position=(position or "").strip(),
         role=role,
         unit=unit,
         email_confirmed_at=utcnow(),

@@ -134,6 +134,10 @@ class TimeLimitKind(enum.StrEnum):
     WORKING_DAYS = "working_days"
     CALENDAR_DAYS = "calendar_days"
 
+    @property
+    def is_working_days(self) -> bool:
+        return self is TimeLimitKind.WORKING_DAYS
+
 
 class OnlineLevel(enum.StrEnum):
     FULL = "full"  # toàn trình

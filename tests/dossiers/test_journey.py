@@ -103,6 +103,7 @@ def test_register_file_submit_receive_and_download_the_receipt(app, client, db, 
         assert "09 giờ 15 phút, ngày 12/02/2026" in text  # received
         assert "09 giờ 15 phút, ngày 26/02/2026" in text  # due, from the calendar
         assert "5 ngày làm việc" in text
+        assert "Tổng vốn đầu tư theo văn bản chấp thuận chủ trương (đồng): 250.000.000.000" in text  # grouped
         assert "Qua dịch vụ bưu chính công ích" in text
         assert "Nguyễn Thị Tiếp Nhận" in text and "Trần Thị Hồng Nhung" in text
         assert dossier.lookup_key in text
