@@ -135,7 +135,8 @@ def _apologize(dossier, form):
     ops.issue_apology(dossier, current_user, new_due, form.reason.data)
 
 
-_DESK, _HEAD, _SPECIALIST = frozenset({Role.DESK_OFFICER}), frozenset({Role.DEPARTMENT_HEAD}), frozenset({Role.SPECIALIST})
+_DESK, _HEAD = frozenset({Role.DESK_OFFICER}), frozenset({Role.DEPARTMENT_HEAD})
+_SPECIALIST = frozenset({Role.SPECIALIST})
 _SIGNERS = frozenset({Role.DEPARTMENT_HEAD, Role.BOARD_LEADER})
 
 # endpoint -> the action; every one is a POST to /officer/dossiers/<id>/<path>.

@@ -508,7 +508,8 @@ def issue_apology(dossier: Dossier, officer, new_due: datetime, reason: str) -> 
     one; the legal due date (which grades the dossier) does not move."""
     if not workflow.can_apply(dossier, Action.APOLOGIZE, officer):
         if dossier.apology_issued_at is not None:
-            raise DossierError(_("An apology has already been issued for this dossier; the date can be moved only once."))
+            raise DossierError(_("An apology has already been issued for this dossier; "
+                                 "the date can be moved only once."))
         raise DossierError(_("You cannot do this on this dossier now."))
     reason = _required(reason, _("Give the reason for the delay."))
     now = utcnow()

@@ -145,7 +145,8 @@ def specialist_queue(user) -> dict[str, list[Dossier]]:
 
 def approvals_queue(user) -> list[Dossier]:
     """Proposals waiting for this officer's decision (review or signature)."""
-    return _queue(user, to_act_on(user), Dossier.state == State.PENDING_APPROVAL, order=(Dossier.due_at.asc().nulls_last(),))
+    return _queue(user, to_act_on(user), Dossier.state == State.PENDING_APPROVAL,
+                  order=(Dossier.due_at.asc().nulls_last(),))
 
 
 def officers_to_act(dossier: Dossier) -> list[User]:

@@ -80,7 +80,8 @@ def record_certificate(project: Project, effect: CertificateEffect, number: str,
         if not number:
             raise ProjectError(_("Record the number of the investment registration certificate."))
         if project.has_certificate and not project.is_certificate_declared:
-            raise ProjectError(_("This project already holds certificate %(number)s.", number=project.certificate_number))
+            raise ProjectError(_("This project already holds certificate %(number)s.",
+                                 number=project.certificate_number))
         if project.is_certificate_declared:  # the Board's record replaces the investor's statement
             for entry in list(project.certificate_entries):
                 project.certificate_entries.remove(entry)

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from portal.catalogue.models import Unit
 from portal.db import utcnow
-from portal.documents.models import Slip, SlipKind
+from portal.documents.models import SlipKind
 from portal.dossiers import operations as ops
 from portal.dossiers.models import Dossier
 from portal.dossiers.operations import DossierError, receive_dossier, submit_dossier

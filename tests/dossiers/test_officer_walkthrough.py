@@ -16,7 +16,7 @@ import time_machine
 
 from portal.catalogue.models import Unit
 from portal.documents.models import Slip, SlipKind
-from portal.dossiers.models import Dossier, DossierEvent, ServiceRating
+from portal.dossiers.models import DossierEvent, ServiceRating
 from portal.dossiers.operations import submit_dossier
 from portal.dossiers.workflow import State
 from portal.projects.models import Project

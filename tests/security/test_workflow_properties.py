@@ -7,7 +7,6 @@ append-only, a due date never precedes reception, dossier codes stay unique.
 from __future__ import annotations
 
 import io
-from datetime import timedelta
 
 import pytest
 from hypothesis import HealthCheck, settings
