@@ -63,6 +63,8 @@ def finite_amount(maximum, places: int | None = None):
             raise ValidationError(_l("Must not be negative."))
         if value >= maximum:
             raise ValidationError(_l("This number is too large."))
+        if places == 0 and value != round(value):
+            raise ValidationError(_l("Enter a whole number, without decimals."))
         if places is not None and value != round(value, places):
             raise ValidationError(_l("Use at most %(n)d decimal places.", n=places))
 

@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from forms.common import AmountField, clean_text, finite_amount
 from portal.dossiers.models import ReturnMethod
+from portal.projects.operations import CERTIFIED
 
 STRIP = [clean_text]
 
@@ -73,7 +74,9 @@ def draft_form_class(procedure):
         label = procedure.field_label(spec)
         kind = spec.get("type", "text")
         if kind == "number":
-            field = AmountField(label, validators=[Optional(), finite_amount(10**18)])
+            # A figure the certificate copies onto the project must fit the project's column.
+            _kind, bound, places = CERTIFIED.get(spec.get("project_field"), ("amount", 10**18, None))
+            field = AmountField(label, validators=[Optional(), finite_amount(bound, places)])
         elif kind == "date":
             field = DateField(label, validators=[Optional()])
         elif kind == "textarea":

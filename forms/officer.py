@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (DateField, FieldList, Form, FormField, RadioField, SelectField, StringField,
+from wtforms import (DateField, FieldList, Form, FormField, IntegerField, RadioField, SelectField, StringField,
                      SubmitField, TextAreaField, TimeField)
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from forms.common import clean_text
 
@@ -88,6 +88,8 @@ class ApproveForm(FlaskForm):
     irc_number = StringField(_l("Certificate number"), filters=STRIP, validators=[Length(max=60)])
     irc_date = DateField(_l("Date of the certificate (or of this amendment)"), validators=[Optional()],
                          description=_l("The date written on the signed certificate; it cannot be in the future."))
+    amendment_no = IntegerField(_l("Amendment no."), validators=[Optional(), NumberRange(min=1, max=999)],
+                                description=_l("As printed on the amended certificate (lần điều chỉnh thứ ...)."))
     note = _text(_l("Note"), max_length=2000)
     submit = SubmitField(_l("Approve"))
 

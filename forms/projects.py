@@ -42,6 +42,13 @@ class ProjectForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.zone_id.choices = [(0, _l("Choose a zone"))] + [(z.id, z.name) for z in zones]
 
+    def lock_certified(self, names) -> None:
+        """Show what the Board's certificate certifies as read-only: an amendment changes it."""
+        for name in names:
+            if name in self:
+                self[name].render_kw = {**(self[name].render_kw or {}), "readonly": True}
+                self[name].description = _l("As certified by the Board; changed by an amendment dossier.")
+
     @property
     def project_data(self) -> dict:
         return {k: v for k, v in self.data.items()

@@ -74,6 +74,11 @@ def parse_amount(text: str):
     allowed = "0-9" + re.escape(group) + re.escape(decimal)
     if not re.fullmatch(f"[{allowed}]+", text) or not text[0].isdigit():
         raise ValueError(text)
+    # "250,000" in Vietnamese (or "250.000" in English) is as often a thousand written the
+    # other language's way as a decimal: refused rather than guessed (Babel would read 250).
+    whole, _sep, fraction = text.partition(decimal)
+    if group not in text and _sep and len(fraction) == 3 and whole != "0":
+        raise ValueError(text)
     try:
         value = parse_decimal(text, locale=locale, strict=True)
     except NumberFormatError:

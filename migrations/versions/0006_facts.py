@@ -6,10 +6,11 @@ waits for; each procedure's approval chain, certificate effect, supplement allow
 and step split; the agency head who signs in the agency's name; officers' positions;
 and the project's certificate history, which replaces the single number and date.
 
-Existing rows are carried over: the legal due date starts as the appointment, book
-serials are numbered in order of reception per year (and the counter set after them),
-proposals awaiting approval wait for a Board leader, each project's certificate becomes
-its first-issue entry.
+Existing rows are carried over: the legal due date is the appointment, or for a dossier
+that had an apology the original appointment its apology slip recorded; book serials are
+numbered in order of reception per year (and the counter set after them); proposals
+awaiting approval wait for a Board leader (`flask catalogue load` then sends each to the
+first signer of its procedure); each project's certificate becomes its first-issue entry.
 
 Revision ID: 0006_facts
 Revises: 0005_security
@@ -94,6 +95,7 @@ def _carry_over():
     conn = op.get_bind()
     conn.execute(sa.text("UPDATE procedures SET certificate_effect = 'issue' WHERE issues_irc"))
     conn.execute(sa.text("UPDATE dossiers SET legal_due_at = due_at WHERE due_at IS NOT NULL"))
+    _original_due_dates(conn)
     conn.execute(sa.text("UPDATE dossiers SET awaiting_signer = 'board_leader' WHERE state = 'pending_approval'"))
     conn.execute(sa.text(
         "INSERT INTO certificate_entries (project_id, sequence, kind, number, issued_on, recorded_at) "
@@ -116,6 +118,27 @@ def _carry_over():
     for year, serial in last.items():
         conn.execute(sa.text("INSERT INTO sequences (name, period, last) VALUES ('book', :p, :n)"),
                      {"p": str(year), "n": serial})
+
+
+def _original_due_dates(conn):
+    """An apology overwrote due_at; its slip kept the original appointment (local time)."""
+    import json
+    from datetime import datetime
+
+    rows = conn.execute(sa.text(
+        "SELECT s.dossier_id, s.data FROM slips s JOIN dossiers d ON d.id = s.dossier_id "
+        "WHERE s.kind = 'apology' AND d.apology_issued_at IS NOT NULL")).all()
+    for dossier_id, data in rows:
+        data = json.loads(data) if isinstance(data, str) else data
+        original = (data or {}).get("original_due") or {}
+        try:
+            local = datetime.strptime(f"{original['date']} {original['hour']}:{original['minute']}", "%d/%m/%Y %H:%M")
+        except (KeyError, ValueError):
+            continue
+        moment = local.replace(tzinfo=LOCAL).astimezone(timezone.utc)
+        if conn.dialect.name == "sqlite":  # stored naive, in UTC, as the UTCDateTime type writes it
+            moment = moment.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+        conn.execute(sa.text("UPDATE dossiers SET legal_due_at = :at WHERE id = :id"), {"at": moment, "id": dossier_id})
 
 
 def downgrade():

@@ -282,6 +282,10 @@ class Procedure(Bilingual, db.Model):
         """Its approval records a certificate entry (number or date) on the project."""
         return self.certificate_effect is not CertificateEffect.NONE
 
+    @property
+    def amends_certificate(self) -> bool:
+        return self.certificate_effect is CertificateEffect.AMEND
+
     def step_share(self, step: str) -> float:
         """Working days allotted to `step` of the internal process ("review" only when the
         head reviews before a leader signs)."""

@@ -98,7 +98,8 @@ def _load_procedure(item: dict, order: int, units: dict, fields: dict, stats: Co
         requires_certificate=bool(item.get("requires_certificate", effect in (
             CertificateEffect.AMEND, CertificateEffect.REISSUE, CertificateEffect.TERMINATE))),
         approval_chain=chain,
-        step_days=_step_days(code, item.get("step_days") or {}),
+        step_days=_step_days(code, item.get("step_days") or {}, item.get("time_limit_days"),
+                             item.get("time_limit_kind", "working_days")),
         time_limit_kind=TimeLimitKind(item.get("time_limit_kind", "working_days")),
         online_level=OnlineLevel(item["online_level"]),
         supplement_clock=SupplementClock(item.get("supplement_clock", "pause")),
@@ -138,15 +139,21 @@ def _form_fields(code: str, specs: list) -> list[dict]:
     return [{"type": "text", "required": False, **spec} for spec in specs]
 
 
-def _step_days(code: str, given: dict) -> dict:
-    """The procedure's split of its time limit between steps (working days, halves allowed)."""
+def _step_days(code: str, given: dict, limit, kind: str) -> dict:
+    """The procedure's split of its time limit between steps (working days, halves allowed);
+    the steps it names must leave the specialist some of a working-day limit."""
     unknown = set(given) - set(STEPS)
     if unknown:
         raise CatalogueError(f"procedure {code}: unknown steps {sorted(unknown)}; steps are {list(STEPS)}")
     try:
-        return {step: float(days) for step, days in given.items() if float(days) >= 0}
+        days = {step: float(value) for step, value in given.items()}
     except (TypeError, ValueError) as exc:
         raise CatalogueError(f"procedure {code}: step_days must be numbers of working days") from exc
+    if any(value < 0 for value in days.values()):
+        raise CatalogueError(f"procedure {code}: step_days cannot be negative")
+    if days and limit and kind == "working_days" and sum(days.values()) >= limit:
+        raise CatalogueError(f"procedure {code}: step_days take {sum(days.values())} of its {limit} working days")
+    return days
 
 
 def _plain(item: dict) -> dict[str, Any]:

@@ -10,9 +10,9 @@ import re
 
 from flask_babel import force_locale
 
-from portal.calendar import LOCAL_TZ, add_office_time
+from portal.calendar import LOCAL_TZ, add_office_time, office_day, working_days_between
 from portal.calendar.queries import overrides
-from portal.catalogue.models import Unit
+from portal.catalogue.models import STEPS, Unit
 from portal.catalogue.queries import organisation
 from portal.db import utcnow
 from portal.dossiers.workflow import Action, State
@@ -24,7 +24,8 @@ NBSP = "\u00a0"
 
 
 def _vi(value) -> str:
-    """A translatable value (a lazy string, an enum's title) in Vietnamese."""
+    """A translatable text in Vietnamese: a lazy string, or a function giving one (an enum's
+    `title` is read when called, so it must be called inside)."""
     with force_locale("vi"):
         return str(value() if callable(value) else value)
 
@@ -77,7 +78,7 @@ def applicant(dossier) -> dict:
 
 def signer(user) -> dict:
     """Name and title under a signature: the officer's position, else the role's title."""
-    return {"name": user.full_name, "title": user.position or _vi(user.role.title),
+    return {"name": user.full_name, "title": user.position or _vi(lambda: user.role.title),
             "unit": user.unit.name_vi if user.unit else "", "phone": user.phone, "email": user.email}
 
 
@@ -153,7 +154,7 @@ def stop(dossier, number: str, serial: int, stage: State, withdrawal: bool, reas
     else:
         decision = "Dừng giải quyết hồ sơ"
         signed_by = signer(dossier.decided_by) if dossier.decided_by else agency_head()
-    return {**_base(dossier, number), "stage": _STAGES.get(stage, _vi(stage.title)), "withdrawal": withdrawal,
+    return {**_base(dossier, number), "stage": _STAGES.get(stage) or _vi(lambda: stage.title), "withdrawal": withdrawal,
             "decision": decision, "reason": reason, "signer": signed_by}
 
 
@@ -189,18 +190,25 @@ def step_deadlines(dossier, hours) -> dict[str, object]:
     """When each step of the internal process must be done: the procedure's split of the
     time limit (DOMAIN.md's default: the desk 0.5 working day, the head's assignment 0.5,
     the specialist the rest, the head's review 1 when a leader signs after it, the
-    signature 1, the return 0.5), forward from reception and back from the legal due date."""
+    signature 1, the return 0.5), forward from reception and back from the legal due date.
+    A limit too short for the fixed steps (3 working days) shrinks them in proportion, so
+    that they take half of it and the specialist keeps the other half."""
     procedure = dossier.procedure
     if dossier.received_at is None or dossier.legal_due_at is None:
         return {}
     calendar = overrides()
-    share = procedure.step_share
-    reception = add_office_time(dossier.received_at, share("reception"), calendar, hours)
-    assignment = add_office_time(reception, share("assignment"), calendar, hours)
+    share = {step: procedure.step_share(step) for step in STEPS}
+    available = working_days_between(office_day(dossier.received_at, calendar, hours),
+                                     dossier.legal_due_at.astimezone(LOCAL_TZ).date(), calendar)
+    fixed = sum(share.values())
+    if fixed and fixed >= available:
+        share = {step: days * available / (2 * fixed) for step, days in share.items()}
+    reception = add_office_time(dossier.received_at, share["reception"], calendar, hours)
+    assignment = add_office_time(reception, share["assignment"], calendar, hours)
     returned = dossier.legal_due_at
-    signature = add_office_time(returned, -share("return"), calendar, hours)
-    review = add_office_time(signature, -share("approval"), calendar, hours)
-    processing = add_office_time(review, -share("review"), calendar, hours)
+    signature = add_office_time(returned, -share["return"], calendar, hours)
+    review = add_office_time(signature, -share["approval"], calendar, hours)
+    processing = add_office_time(review, -share["review"], calendar, hours)
     return {"reception": reception, "assignment": assignment, "processing": processing, "review": review,
             "signature": signature, "return": returned}
 
@@ -224,7 +232,8 @@ def control_rows(dossier, now) -> list[dict]:
     desk = header(dossier)["desk"]
     applicant_name = dossier.enterprise.name
     assignee = dossier.assignee.full_name if dossier.assignee else ""
-    leaders, heads = _vi(Role.BOARD_LEADER.title), f"{_vi(Role.DEPARTMENT_HEAD.title)} ({dossier.unit.name_vi})"
+    leaders = _vi(lambda: Role.BOARD_LEADER.title)
+    heads = f"{_vi(lambda: Role.DEPARTMENT_HEAD.title)} ({dossier.unit.name_vi})"
     deadlines = step_deadlines(dossier, office_hours())
     takers = {
         Action.SUBMIT: desk, Action.RECEIVE: dossier.unit.name_vi, Action.REQUEST_SUPPLEMENT: applicant_name,

@@ -197,7 +197,7 @@ class Dossier(db.Model):
     @visible_to.expression
     def visible_to(cls, user) -> sa.ColumnElement[bool]:
         if _active(user) and user.role is Role.SPECIALIST and user.unit_id is not None:
-            return sa.and_(cls.unit_id == user.unit_id, cls.state != State.DRAFT)
+            return sa.or_(cls.owned_by(user), sa.and_(cls.unit_id == user.unit_id, cls.state != State.DRAFT))
         return cls.owned_by(user)
 
     @property

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from datetime import datetime, time
 from typing import Iterator, Optional
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
@@ -418,6 +419,24 @@ def forward(dossier: Dossier, head, comment: str) -> None:
         dossier.awaiting_signer = Role.BOARD_LEADER
 
 
+def realign_awaited_signers() -> int:
+    """After the catalogue changed who signs a procedure: a proposal that waits for someone
+    no longer in its procedure's chain goes to the chain's first signer. Three UPDATEs,
+    whatever the number of dossiers; returns how many moved."""
+    moved = 0
+    for chain, (reviewer, signer) in workflow.SIGNERS.items():
+        in_chain = [role for role in (reviewer, signer) if role is not None]
+        procedures = db.select(Procedure.id).where(Procedure.approval_chain == chain)
+        moved += db.session.execute(
+            sa.update(Dossier)
+            .where(Dossier.state == State.PENDING_APPROVAL, Dossier.procedure_id.in_(procedures),
+                   sa.or_(Dossier.awaiting_signer.is_(None), Dossier.awaiting_signer.not_in(in_chain)))
+            .values(awaiting_signer=workflow.first_signer(chain))
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    return moved
+
+
 def _check_signer(dossier: Dossier, approver, action: Action) -> None:
     """A clear refusal for the head of a procedure whose result a Board leader signs."""
     if (not workflow.can_apply(dossier, action, approver)
@@ -427,7 +446,7 @@ def _check_signer(dossier: Dossier, approver, action: Action) -> None:
 
 
 def approve(dossier: Dossier, approver, result_upload=None, irc_number: str = "",
-            irc_date=None, note: str = "") -> None:
+            irc_date=None, note: str = "", amendment_no: Optional[int] = None) -> None:
     """Approve the proposal: the result is ready (status 9), or processing stops (status 8).
 
     A result that grants, amends, re-issues or ends an investment registration certificate
@@ -443,7 +462,7 @@ def approve(dossier: Dossier, approver, result_upload=None, irc_number: str = ""
         if not stopping:
             if result_upload is None or not getattr(result_upload, "filename", ""):
                 raise DossierError(_("Attach the signed result document."))
-            _record_certificate(dossier, approver, irc_number, irc_date)
+            _record_certificate(dossier, approver, irc_number, irc_date, amendment_no)
             store_upload(dossier, approver, result_upload, kind=FileKind.RESULT)
         dossier.outcome = Outcome.STOPPED if stopping else Outcome.APPROVED
         dossier.decided_by = approver
@@ -454,14 +473,14 @@ def approve(dossier: Dossier, approver, result_upload=None, irc_number: str = ""
         slips.issue(dossier, SlipKind.STOP, stage=stage, withdrawal=False, reason=decision)
 
 
-def _record_certificate(dossier: Dossier, approver, number: str, issued_on) -> None:
+def _record_certificate(dossier: Dossier, approver, number: str, issued_on, amendment_no) -> None:
     procedure, project = dossier.procedure, dossier.project
     effect = procedure.certificate_effect
     if effect is CertificateEffect.NONE:
         return
     try:
         project_ops.record_certificate(project, effect, number, issued_on, dossier_id=dossier.id,
-                                       recorded_by=approver)
+                                       recorded_by=approver, amendment_no=amendment_no)
     except project_ops.ProjectError as exc:
         raise DossierError(str(exc)) from None
     if effect in (CertificateEffect.ISSUE, CertificateEffect.AMEND):
@@ -527,6 +546,13 @@ def issue_apology(dossier: Dossier, officer, new_due: datetime, reason: str) -> 
     if new_due <= dossier.due_at:
         raise DossierError(_("The new appointment must be later than the current one (%(due)s).",
                              due=dossier.due_at.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y")))
+    procedure = dossier.procedure
+    latest = shift(dossier.legal_due_at or dossier.due_at, procedure.time_limit_days or 0,
+                   procedure.time_limit_kind.value, overrides())
+    if new_due.astimezone(LOCAL_TZ).date() > latest.astimezone(LOCAL_TZ).date():
+        raise DossierError(_("The new appointment cannot be later than %(date)s: the due date plus the "
+                             "procedure's time limit once more.",
+                             date=latest.astimezone(LOCAL_TZ).strftime("%d/%m/%Y")))
     original = dossier.due_at
     with transition(dossier, Action.APOLOGIZE, officer, note=reason, at=now):
         dossier.apology_issued_at = now

@@ -70,6 +70,10 @@ class Project(Bilingual, db.Model):
         return sum(1 for e in self.certificate_entries if e.kind is CertificateEffect.AMEND)
 
     @property
+    def next_amendment_no(self) -> int:
+        return max((e.amendment_no or 0 for e in self.certificate_entries), default=0) + 1
+
+    @property
     def is_certificate_declared(self) -> bool:
         """Only the investor's own statement of an earlier certificate, nothing recorded by the Board."""
         return bool(self.certificate_entries) and all(e.dossier_id is None for e in self.certificate_entries)

@@ -17,9 +17,13 @@ EDITABLE = (
     "name_vi", "name_en", "objectives", "zone_id", "location", "land_area_m2", "total_capital_vnd",
     "total_capital_usd", "capital_sources", "workforce", "schedule", "sector",
 )
-# What a certificate certifies, copied from the dossier's fields when the Board approves it.
-CERTIFIED = {"total_capital_vnd": "amount", "total_capital_usd": "amount", "land_area_m2": "amount",
-             "workforce": "integer", "schedule": "text", "objectives": "text"}
+# What a certificate certifies, copied from the dossier's fields when the Board approves it:
+# attribute -> (kind, upper bound, decimal places) fitting the project's columns.
+CERTIFIED = {
+    "total_capital_vnd": ("amount", 10**20, 0), "total_capital_usd": ("amount", 10**14, 2),
+    "land_area_m2": ("amount", 10**12, 2), "workforce": ("integer", 1_000_001, 0),
+    "schedule": ("text", None, None), "objectives": ("text", None, None),
+}
 
 
 class ProjectError(Exception):
@@ -36,8 +40,17 @@ def create_project(*, enterprise_id: int, created_by, **data) -> Project:
 
 
 def update_project(project: Project, **data) -> None:
+    """The investor's changes. Once the Board has recorded a certificate, what it certifies
+    (capital, land area, schedule...) changes only through an amendment dossier."""
+    if is_certified(project):
+        data = {k: v for k, v in data.items() if k not in CERTIFIED}
     _assign(project, data)
     db.session.flush()
+
+
+def is_certified(project: Project) -> bool:
+    """The Board has recorded a certificate entry (not only the investor's declaration)."""
+    return bool(project.certificate_entries) and not project.is_certificate_declared
 
 
 def _assign(project: Project, data: dict) -> None:
@@ -68,9 +81,11 @@ def declare_certificate(project: Project, user, number: str, issued_on: Optional
 
 
 def record_certificate(project: Project, effect: CertificateEffect, number: str, issued_on: Optional[date],
-                       *, dossier_id: int, recorded_by) -> CertificateEntry:
+                       *, dossier_id: int, recorded_by, amendment_no: Optional[int] = None) -> CertificateEntry:
     """Add the entry an approved result makes: the first issue (number and date), an
-    amendment (numbered in turn), a re-issue or correction, or the end of the project."""
+    amendment, a re-issue or correction, or the end of the project. An amendment takes the
+    number printed on the amended certificate (a certificate amended before the portal
+    has earlier amendments the record does not hold), by default the next one."""
     number = (number or "").strip() or project.certificate_number
     if issued_on is None:
         raise ProjectError(_("Record the date of the certificate."))
@@ -92,7 +107,13 @@ def record_certificate(project: Project, effect: CertificateEffect, number: str,
         if first is not None and issued_on < first.issued_on:
             raise ProjectError(_("The date cannot be earlier than the first issue (%(date)s).",
                                  date=first.issued_on.strftime("%d/%m/%Y")))
-    entry = _add_entry(project, effect, number, issued_on, dossier_id=dossier_id, recorded_by=recorded_by)
+    if effect is CertificateEffect.AMEND:
+        last = max((e.amendment_no or 0 for e in project.certificate_entries), default=0)
+        amendment_no = amendment_no or last + 1
+        if amendment_no <= last:
+            raise ProjectError(_("Amendment no. %(n)d is already on record; this one comes after it.", n=last))
+    entry = _add_entry(project, effect, number, issued_on, dossier_id=dossier_id, recorded_by=recorded_by,
+                       amendment_no=amendment_no)
     db.session.flush()
     return entry
 
@@ -104,18 +125,22 @@ def apply_certified_values(project: Project, fields: list[dict], values: dict) -
         target, raw = spec.get("project_field"), values.get(spec["key"])
         if target not in CERTIFIED or raw in (None, ""):
             continue
+        kind, bound, places = CERTIFIED[target]
         try:
-            kind = CERTIFIED[target]
-            value = Decimal(str(raw)) if kind == "amount" else int(Decimal(str(raw))) if kind == "integer" else str(raw)
-        except (InvalidOperation, ValueError):
+            value = str(raw) if kind == "text" else Decimal(str(raw))
+        except InvalidOperation:
             continue
+        if kind != "text":
+            if not value.is_finite() or value < 0 or value >= bound or value != round(value, places):
+                continue  # the draft form holds fields to these bounds; an old value that does not fit stays out
+            value = int(value) if kind == "integer" else value
         setattr(project, target, value)
     db.session.flush()
 
 
 def _add_entry(project: Project, effect: CertificateEffect, number: str, issued_on: date, *, dossier_id,
-               recorded_by) -> CertificateEntry:
-    amendment_no = project.amendment_count + 1 if effect is CertificateEffect.AMEND else None
+               recorded_by, amendment_no: Optional[int] = None) -> CertificateEntry:
+    amendment_no = amendment_no if effect is CertificateEffect.AMEND else None
     sequence = max((e.sequence for e in project.certificate_entries), default=0) + 1
     entry = CertificateEntry(kind=effect, number=number, issued_on=issued_on, amendment_no=amendment_no,
                              sequence=sequence, dossier_id=dossier_id, recorded_by=recorded_by)

@@ -33,14 +33,16 @@ def new():
         if project is not None:
             flash(_("The project has been saved."), "success")
             return redirect(url_for("projects.detail", project_id=project.id))
-    return render_template("projects/form.html", form=form, project=None)
+    return render_template("projects/form.html", form=form, project=None, is_certified=False)
 
 
 def _save(form, write):
-    """Save the project and the certificate the investor declares, both or neither."""
+    """Save the project and the certificate the investor declares, both or neither (the
+    declaration only while the Board has recorded nothing)."""
     try:
         project = write()
-        ops.declare_certificate(project, current_user, form.certificate_number.data, form.certificate_date.data)
+        if not ops.is_certified(project):
+            ops.declare_certificate(project, current_user, form.certificate_number.data, form.certificate_date.data)
     except ops.ProjectError as exc:
         rollback()
         form.certificate_date.errors = [*form.certificate_date.errors, str(exc)]
@@ -67,6 +69,8 @@ def edit(project_id: int):
     first = project.first_issue
     form = ProjectForm(catalogue.zones(), obj=project, certificate_number=first.number if first else "",
                        certificate_date=first.issued_on if first else None)
+    if ops.is_certified(project):
+        form.lock_certified(ops.CERTIFIED)
     if form.validate_on_submit():
         def write():
             ops.update_project(project, **form.project_data)
@@ -75,4 +79,4 @@ def edit(project_id: int):
         if _save(form, write) is not None:
             flash(_("The project has been saved."), "success")
             return redirect(url_for("projects.detail", project_id=project.id))
-    return render_template("projects/form.html", form=form, project=project)
+    return render_template("projects/form.html", form=form, project=project, is_certified=ops.is_certified(project))

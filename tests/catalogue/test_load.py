@@ -95,3 +95,16 @@ def test_cli_load_and_bad_file(app, db, tmp_path):
         yaml.safe_dump({"units": []}, handle)
     result = runner.invoke(args=["catalogue", "load", str(tmp_path / "ok.yaml")])
     assert result.exit_code != 0 and "organisation" in result.output
+
+
+def test_a_step_split_longer_than_the_limit_is_refused(db):
+    import pytest
+
+    from portal.catalogue.operations import CatalogueError, load_catalogue, read_catalogue_file
+    from config import ROOT
+
+    data = read_catalogue_file(ROOT / "data" / "catalogue.yaml")
+    procedure = next(p for p in data["procedures"] if p["code"] == "QLDT-05")  # 3 working days
+    procedure["step_days"] = {"reception": 1, "approval": 2}
+    with pytest.raises(CatalogueError, match="QLDT-05: step_days take 3.0 of its 3 working days"):
+        load_catalogue(data)

@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import time_machine
+from pypdf import PdfReader
 
 from portal.catalogue.models import Organisation
 from portal.documents.builders import control_rows, keep_together
@@ -112,3 +113,66 @@ def test_the_agency_head_signs_the_apology(client, db, in_progress, staff):
     text = slip_of(client, db, in_progress, SlipKind.APOLOGY)
     assert "TRƯỞNG BAN" in text and "Nguyễn Văn Trưởng Ban" in text and "Chờ ý kiến Sở Xây dựng" in text
     assert text.endswith("1. 2. 3. 4. 5. 6. 7. 8.") and text.count("1. 2.") == 1  # one numbered list
+
+
+def test_slips_are_vietnamese_whatever_the_officers_language(app, db, staff):
+    from flask_babel import force_locale
+
+    from portal.documents.builders import signer
+
+    staff["leader"].position = ""
+    with app.test_request_context(), force_locale("en"):
+        assert signer(staff["leader"])["title"] == "Lãnh đạo Ban"
+
+
+def test_a_short_limit_shrinks_the_fixed_steps_in_proportion(db, make_draft, staff):
+    # QLDT-05: 3 working days, less than the default fixed steps (3.5 days). Received Monday
+    # 5/10/2026 09:00, due Thursday 8/10 09:00: the fixed steps take half (1.5 days) in
+    # proportion, the specialist the other half; a proposal on Monday afternoon is early.
+    from portal.documents.builders import step_deadlines
+    from portal.dossiers.operations import office_hours
+
+    with time_machine.travel(datetime(2026, 10, 2, 16, tzinfo=VN), tick=False):
+        dossier = make_draft(code="QLDT-05")
+        ops.submit_dossier(dossier, dossier.created_by)
+    with time_machine.travel(datetime(2026, 10, 5, 9, tzinfo=VN), tick=False):
+        ops.receive_dossier(dossier, staff["desk"])
+    steps = step_deadlines(dossier, office_hours())
+    order = ["reception", "assignment", "processing", "review", "signature", "return"]
+    assert [steps[s] for s in order] == sorted(steps[s] for s in order)
+    assert steps["assignment"].astimezone(VN) < datetime(2026, 10, 5, 17, tzinfo=VN)
+    assert datetime(2026, 10, 6, 9, tzinfo=VN) < steps["processing"] < datetime(2026, 10, 7, 9, tzinfo=VN)
+
+
+OLD = {"parent_agency": "Ủy ban nhân dân tỉnh Kon Tum", "agency": "Ban Quản lý Khu kinh tế tỉnh Kon Tum",
+       "desk": "Văn phòng Ban Quản lý", "place": "Kon Tum", "code": "000.00.25.H34-261001-0001",
+       "tracking_url": "http://localhost/tracking?code=x&key=y", "lookup_key": "ABCDEFGH", "number": "00001/XX",
+       "issued": {"day": "01", "month": "10", "year": "2026", "date": "01/10/2026", "hour": "09", "minute": "00"},
+       "applicant": {"name": "Công ty TNHH Cũ", "address": "Kon Tum", "phone": "", "email": "a@example.com",
+                     "enterprise_code": "", "submitter": "A", "representative": "B"},
+       "procedure": "Thủ tục cũ", "handling_unit": "Phòng Quản lý đầu tư"}
+MOMENT = {"day": "01", "month": "10", "year": "2026", "date": "01/10/2026", "hour": "09", "minute": "00"}
+
+
+def test_slips_issued_before_the_2025_forms_still_render(app):
+    """A slip is rendered once, from the data stored when it was issued: data stored by the
+    earlier version (one reason, no signer) must still render."""
+    from portal.services.pdf import render_pdf
+
+    old = {
+        SlipKind.REFUSAL: {**OLD, "reason": "Lý do cũ", "officer": {"name": "Nguyễn Thị Tiếp Nhận", "unit": "",
+                                                                       "phone": "", "email": ""}},
+        SlipKind.STOP: {**OLD, "received": MOMENT, "reason": "Dừng cũ", "decided_by": "Hồ Văn Lãnh Đạo"},
+        SlipKind.APOLOGY: {**OLD, "received": MOMENT, "original_due": MOMENT, "new_due": MOMENT,
+                           "reason": "Chậm cũ"},
+        SlipKind.CONTROL: {**OLD, "received": MOMENT, "due": MOMENT, "event_count": 1,
+                           "rows": [{"giver": "A", "taker": "B", "time": "09:00 01/10/2026", "result": "on_time",
+                                     "note": ""}]},
+    }
+    expected = {SlipKind.REFUSAL: "Lý do cũ", SlipKind.STOP: "Hồ Văn Lãnh Đạo", SlipKind.APOLOGY: "Chậm cũ",
+                SlipKind.CONTROL: "Đúng hạn"}
+    with app.test_request_context():
+        for kind, data in old.items():
+            text = " ".join(PdfReader(io.BytesIO(render_pdf(kind.template, {"slip": data}))).pages[0]
+                            .extract_text().split())
+            assert expected[kind] in text, kind

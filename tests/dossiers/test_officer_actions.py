@@ -166,6 +166,7 @@ def test_an_apology_needs_a_working_day_within_office_hours_before_the_deadline(
         (apology_form(working, "21:00"), "Giờ hẹn mới phải trong giờ hành chính (từ 07:00 đến 17:00)."),
         (apology_form(due_day - timedelta(days=7) if is_working_day(due_day - timedelta(days=7)) else due_day,
                       in_progress.due_at.astimezone(VN).strftime("%H:%M")), "Ngày hẹn mới phải sau ngày hẹn hiện tại"),
+        (apology_form(add_working_days(due_day, 6)), "Ngày hẹn mới không được sau ngày"),  # QLDT-02: 5 days more at most
     ]
     for data, message in cases:
         page = client.post(f"/officer/dossiers/{in_progress.id}/apology", data=data).get_data(as_text=True)

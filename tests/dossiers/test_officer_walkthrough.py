@@ -205,8 +205,8 @@ def test_from_submission_to_returned_result(client, db, make_draft, outbox):
     # The officers were told what they must act on.
     assert [m["Subject"] for m in outbox.to(desk.email)] == [f"Hồ sơ {dossier.code}: kết quả cần trả"]
     assert [m["Subject"] for m in outbox.to(specialist.email)] == [
-        f"Hồ sơ {dossier.code}: được giao cho bạn", f"Hồ sơ {dossier.code}: đã nhận hồ sơ bổ sung",
-        f"Hồ sơ {dossier.code}: được chuyển lại cho bạn"]
+        f"Hồ sơ {dossier.code}: được giao cho ông/bà", f"Hồ sơ {dossier.code}: đã nhận hồ sơ bổ sung",
+        f"Hồ sơ {dossier.code}: được chuyển lại cho ông/bà"]
     assert [m["Subject"] for m in outbox.to(head.email)] == [f"Hồ sơ {dossier.code}: cần phân công"] + [
         f"Hồ sơ {dossier.code}: chờ ông/bà quyết định"] * 2
     assert [m["Subject"] for m in outbox.to(leader.email)] == [f"Hồ sơ {dossier.code}: chờ ông/bà quyết định"]

@@ -46,6 +46,10 @@ def dossiers(db, make_draft, people):
         if state is State.PENDING_APPROVAL:
             dossier.proposal, dossier.awaiting_signer = Proposal.RESULT, Role.DEPARTMENT_HEAD
         made.append(dossier)
+    # Assigned to a specialist who has since moved to another unit: still theirs.
+    elsewhere = make_draft(user=people["investor_a"], complete=False)
+    elsewhere.state, elsewhere.assignee = State.IN_PROGRESS, people["specialist_other"]
+    made.append(elsewhere)
     waiting_leader = make_draft(user=people["investor_a"], complete=False)
     waiting_leader.state, waiting_leader.assignee = State.PENDING_APPROVAL, people["specialist"]
     waiting_leader.proposal, waiting_leader.awaiting_signer = Proposal.RESULT, Role.BOARD_LEADER

@@ -204,16 +204,26 @@ def test_events_are_append_only(db, make_draft):
 def test_draft_amounts_are_read_as_typed_and_shown_grouped(client, db, make_draft, login_as):
     user = login_as("investor")
     dossier = make_draft(user=user, code="QLDT-01", complete=False)
-    response = client.post(f"/dossiers/{dossier.id}/edit", data={"fields-requested_capital": "12.345.678.901,5",
-                                                                 "fields-land_area": "2 500", "return_method": "at_desk"})
+    response = client.post(f"/dossiers/{dossier.id}/edit", data={"fields-requested_capital": "12.345.678.901",
+                                                                 "fields-land_area": "2 500,5", "return_method": "at_desk"})
     assert response.status_code == 302
     db.session.refresh(dossier)
-    assert dossier.field_values == {"requested_capital": "12345678901.5", "land_area": "2500"}
+    assert dossier.field_values == {"requested_capital": "12345678901", "land_area": "2500.5"}
     page = client.get(f"/dossiers/{dossier.id}/edit").get_data(as_text=True)
-    assert 'value="12.345.678.901,5"' in page and 'value="2.500"' in page
+    assert 'value="12.345.678.901"' in page and 'value="2.500,5"' in page
     # An amount that cannot be read one way is refused with the expected form; nothing is saved.
     page = client.post(f"/dossiers/{dossier.id}/edit", data={"fields-requested_capital": "1.5",
                                                              "return_method": "at_desk"}).get_data(as_text=True)
     assert "Nhập số theo dạng 250.000.000.000 / 1.234,5" in page and 'value="1.5"' in page
     db.session.refresh(dossier)
-    assert dossier.field_values["requested_capital"] == "12345678901.5"
+    assert dossier.field_values["requested_capital"] == "12345678901"
+
+
+def test_a_figure_the_certificate_copies_must_fit_the_project(client, db, make_draft, login_as):
+    dossier = make_draft(user=login_as("investor"), code="QLDT-01", complete=False)
+    page = client.post(f"/dossiers/{dossier.id}/edit", data={"fields-land_area": "10.000.000.000.000",
+                                                             "return_method": "at_desk"}).get_data(as_text=True)
+    assert "Số này quá lớn." in page  # the project's land area holds less than 10^12 m²
+    page = client.post(f"/dossiers/{dossier.id}/edit", data={"fields-requested_capital": "1.000,5",
+                                                             "return_method": "at_desk"}).get_data(as_text=True)
+    assert "Nhập số nguyên, không có phần thập phân." in page  # capital in whole đồng

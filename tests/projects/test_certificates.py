@@ -69,3 +69,37 @@ def test_impossible_certificate_dates_are_refused(db, make_draft, staff, when, m
     with pytest.raises(ops.DossierError, match=message):
         decided(dossier, staff, irc_date=day)
     assert len(dossier.project.certificate_entries) == 1
+
+
+def test_after_the_board_records_a_certificate_the_investor_still_edits_the_rest(client, db, make_draft, staff):
+    from tests.conftest import sign_in
+
+    dossier = make_draft(code="QLDT-01")
+    dossier.field_values = {"requested_capital": "250000000000"}
+    decided(dossier, staff, irc_number="6121000456", irc_date=date(2026, 11, 2))
+    db.session.commit()
+    project = dossier.project
+    sign_in(client, dossier.created_by)
+    form = client.get(f"/projects/{project.id}/edit").get_data(as_text=True)
+    assert "certificate_number" not in form and "readonly" in form
+    response = client.post(f"/projects/{project.id}/edit", data={
+        "name_vi": "Nhà máy mới tên", "zone_id": project.zone_id, "total_capital_vnd": "1.000",
+        "certificate_number": "6121000456", "certificate_date": "2026-11-02"})
+    assert response.status_code == 302
+    db.session.refresh(project)
+    assert project.name_vi == "Nhà máy mới tên"
+    assert project.total_capital_vnd == Decimal("250000000000")  # what the certificate certifies stays
+    assert [e.number for e in project.certificate_entries] == ["6121000456"]
+
+
+def test_the_approver_records_the_amendment_number_printed_on_the_certificate(db, make_draft, staff):
+    # A certificate amended three times before the portal: the first amendment filed here is no. 4.
+    dossier = make_draft(code="QLDT-05")
+    decided(dossier, staff, irc_date=date(2026, 6, 1), amendment_no=4)
+    assert [(e.kind.value, e.amendment_no) for e in dossier.project.certificate_entries] == [
+        ("issue", None), ("amend", 4)]
+    again = ops.start_dossier(user=dossier.created_by, procedure=dossier.procedure, project=dossier.project)
+    for doc in again.procedure.documents:
+        ops.add_file(again, dossier.created_by, doc, pdf())
+    with pytest.raises(ops.DossierError, match="lần thứ 4|no. 4"):
+        decided(again, staff, irc_date=date(2026, 7, 1), amendment_no=3)
