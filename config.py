@@ -105,7 +105,10 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = _int("SESSION_LIFETIME", 8 * 3600)
-    MAX_CONTENT_LENGTH = _int("MAX_REQUEST_MB", 110) * 1024 * 1024
+    MAX_CONTENT_LENGTH = _int("MAX_REQUEST_MB", 110) * 1024 * 1024  # uploads
+    MAX_URLENCODED_KB = _int("MAX_URLENCODED_KB", 256)  # a form without files, whole
+    MAX_FORM_MEMORY_SIZE = _int("MAX_FORM_FIELD_KB", 64) * 1024  # each text part of a form with files
+    MAX_FIELD_CHARS = _int("MAX_FIELD_CHARS", 20_000)  # any one field
 
 
 class DevelopmentConfig(Config):

@@ -140,11 +140,13 @@ def _register_hooks(app: Flask) -> None:
     from portal.errors import register_error_handlers
     from portal.i18n import current_language
     from portal.services.unit_of_work import finish_request
-    from portal.web import refuse_nul_bytes
+    from portal.web import bound_form_size, refuse_bad_fields
 
     register_error_handlers(app)
     app.after_request(finish_request)
-    app.before_request(refuse_nul_bytes)
+    # First of all the hooks (CSRF protection, registered earlier, reads the form).
+    app.before_request_funcs.setdefault(None, []).insert(0, bound_form_size)
+    app.before_request(refuse_bad_fields)
     app.before_request(enforce_session_timeouts)
 
     _register_template_helpers(app)
@@ -167,6 +169,6 @@ def _register_hooks(app: Flask) -> None:
         return {
             "org": g.organisation,
             "lang": current_language(),
-            "language_form": LanguageForm() if has_request_context() else None,
+            "language_form": LanguageForm(formdata=None) if has_request_context() else None,
         }
 

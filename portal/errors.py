@@ -15,7 +15,7 @@ def _messages() -> dict[int, tuple[str, str]]:
         403: (_("Access denied"), _("You do not have permission to see this page.")),
         404: (_("Page not found"), _("The page you asked for does not exist or is not available to you.")),
         405: (_("Not allowed"), _("This action cannot be done this way.")),
-        413: (_("File too large"), _("What you sent is larger than the portal accepts.")),
+        413: (_("Too large"), _("What you sent is larger than the portal accepts.")),
         429: (_("Too many attempts"), _("You have tried too many times. Please wait a little and try again.")),
         500: (_("Something went wrong"), _("The portal could not complete your request. Nothing was saved. Please try again later.")),
     }

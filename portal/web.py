@@ -61,15 +61,29 @@ def attempt(operation, refused: type[Exception]) -> bool:
     return True
 
 
-def refuse_nul_bytes():
-    """A NUL byte has no place in a URL or a form field (and PostgreSQL rejects it)."""
-    from flask import abort, request
+def bound_form_size():
+    """Before anything reads the form (CSRF protection does, first): a URL-encoded body is
+    read whole into memory, so it gets a small limit of its own (MAX_URLENCODED_KB), not the
+    upload limit; each text part of a multipart form is bounded by MAX_FORM_MEMORY_SIZE."""
+    from flask import current_app, request
+
+    if request.mimetype == "application/x-www-form-urlencoded":
+        request.max_content_length = current_app.config["MAX_URLENCODED_KB"] * 1024
+
+
+def refuse_bad_fields():
+    """A NUL byte has no place in a URL or a form field (and PostgreSQL rejects it); no
+    field of any form needs more than MAX_FIELD_CHARS characters (validators such as the
+    e-mail one take time that grows faster than the length)."""
+    from flask import abort, current_app, request
 
     values = [request.path, *request.args.values()]
     if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         values.extend(request.form.values())
     if any("\x00" in value for value in values):
         abort(400)
+    if any(len(value) > current_app.config["MAX_FIELD_CHARS"] for value in values):
+        abort(413)
 
 
 class BoundedInteger(IntegerConverter):

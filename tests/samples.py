@@ -47,3 +47,28 @@ def docx() -> bytes:
 
 def upload(data: bytes, name: str) -> dict:
     return {"file": (io.BytesIO(data), name)}
+
+
+def page_tree_bomb(fanout: int = 10, depth: int = 6) -> bytes:
+    """A PDF of about a kilobyte whose page tree names each node `fanout` times at every
+    level: counted naively, fanout**depth pages (a million)."""
+    objects = {1: b"<< /Type /Catalog /Pages 2 0 R >>"}
+    for level in range(depth):
+        number, child = 2 + level, 3 + level
+        kids = b" ".join(b"%d 0 R" % child for _ in range(fanout))
+        parent = b"" if level == 0 else b" /Parent %d 0 R" % (number - 1)
+        objects[number] = b"<< /Type /Pages /Kids [%s] /Count %d%s >>" % (kids, fanout ** (depth - level), parent)
+    leaf = 2 + depth
+    objects[leaf] = b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] >>" % (leaf - 1)
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = {}
+    for number in sorted(objects):
+        offsets[number] = out.tell()
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, objects[number]))
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for number in sorted(objects):
+        out.write(b"%010d 00000 n \n" % offsets[number])
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()

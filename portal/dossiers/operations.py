@@ -177,6 +177,12 @@ def _inspect_stored(storage, key: str, ext: str, name: str) -> None:
     """Open the stored file as what it claims to be, and scan it when a scanner is set."""
     try:
         uploads.check_structure(ext, storage.local_path(key))
+    except uploads.TooComplex:
+        storage.delete(key)
+        raise DossierError(_("%(name)s is too large or too complex to be checked (at most %(pages)d pages, "
+                             "%(pixels)d million pixels an image). Split it or reduce it, then attach it again.",
+                             name=name, pages=uploads.MAX_PDF_PAGES,
+                             pixels=uploads.MAX_IMAGE_PIXELS // 1_000_000)) from None
     except uploads.BadStructure:
         storage.delete(key)
         raise DossierError(_("%(name)s is damaged or is not a real %(ext)s file.", name=name,

@@ -60,6 +60,10 @@ class BadStructure(Exception):
     """The file has the right signature but does not open as what it claims to be."""
 
 
+class TooComplex(BadStructure):
+    """The file is beyond what the portal checks: too many pages, nodes or pixels."""
+
+
 def check_structure(ext: str, path) -> None:
     """Open the stored file as what it claims to be; raise BadStructure if it does not."""
     if ext == "pdf":
@@ -70,20 +74,58 @@ def check_structure(ext: str, path) -> None:
         _check_archive(path)
 
 
+# A PDF's page tree is walked by hand, with bounds: counting pages the library's way
+# follows every reference, and a kilobyte whose tree names each node ten times at six
+# levels expands to a million pages (12 s and 600 MB for one worker).
+MAX_PDF_PAGES = 3000
+MAX_PDF_DEPTH = 32
+MAX_PDF_NODES = 20_000
+# Images: refuse more pixels than a scanned A3 page at 600 dpi (decoding them takes memory).
+MAX_IMAGE_PIXELS = 50_000_000
+
+
 def _check_pdf(path) -> None:
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+    from pypdf.generic import IndirectObject
 
     try:
         reader = PdfReader(path, strict=False)
         if reader.is_encrypted:
             raise BadStructure("encrypted")
-        if len(reader.pages) < 1:
+        root = reader.trailer["/Root"].get_object()
+        pages = _count_pages(root["/Pages"], IndirectObject)
+        if pages < 1:
             raise BadStructure("no pages")
     except BadStructure:
         raise
-    except (PyPdfError, RecursionError, Exception) as exc:  # noqa: BLE001 - a hostile PDF can fail anywhere
+    except (RecursionError, Exception) as exc:  # noqa: BLE001 - a hostile PDF can fail anywhere
         raise BadStructure(str(exc)) from exc
+
+
+def _count_pages(top, indirect) -> int:
+    """Leaves of the page tree, each node visited once: a node named twice, a tree deeper
+    than MAX_PDF_DEPTH, or more than MAX_PDF_PAGES pages or MAX_PDF_NODES nodes is refused."""
+    seen: set[tuple[int, int]] = set()
+    stack, pages, nodes = [(top, 0)], 0, 0
+    while stack:
+        ref, depth = stack.pop()
+        if isinstance(ref, indirect):
+            key = (ref.idnum, ref.generation)
+            if key in seen:
+                raise TooComplex("the page tree names a node twice")
+            seen.add(key)
+        nodes += 1
+        if nodes > MAX_PDF_NODES or depth > MAX_PDF_DEPTH:
+            raise TooComplex("page tree too large")
+        node = ref.get_object()
+        kids = node.get("/Kids")
+        if node.get("/Type") == "/Page" or kids is None:
+            pages += 1
+            if pages > MAX_PDF_PAGES:
+                raise TooComplex("too many pages")
+            continue
+        stack.extend((kid, depth + 1) for kid in kids.get_object())
+    return pages
 
 
 def _check_image(path) -> None:
@@ -95,10 +137,20 @@ def _check_image(path) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as image:
+                if image.width * image.height > MAX_IMAGE_PIXELS:
+                    raise TooComplex("too many pixels")
                 image.verify()
             with Image.open(path) as image:
-                image.load()
-    except (UnidentifiedImageError, Image.DecompressionBombWarning, Image.DecompressionBombError, Exception) as exc:
+                # JPEG decodes at a reduced scale (a few MB whatever the photo); PNG's
+                # verify() has already checked every chunk.
+                if image.format == "JPEG":
+                    image.draft("RGB", (1024, 1024))
+                    image.load()
+    except BadStructure:
+        raise
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+        raise TooComplex(str(exc)) from exc
+    except (UnidentifiedImageError, Exception) as exc:
         raise BadStructure(str(exc)) from exc  # a hostile image can fail anywhere
 
 
@@ -109,16 +161,16 @@ def _check_archive(path) -> None:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
             if len(entries) > MAX_ARCHIVE_ENTRIES:
-                raise BadStructure("too many entries")
+                raise TooComplex("too many entries")
             if "[Content_Types].xml" not in {e.filename for e in entries}:
                 raise BadStructure("not an Office document")
             total = 0
             for entry in entries:
                 total += entry.file_size
                 if total > MAX_ARCHIVE_BYTES:
-                    raise BadStructure("expands too much")
+                    raise TooComplex("expands too much")
                 if entry.compress_size and entry.file_size / entry.compress_size > MAX_COMPRESSION_RATIO:
-                    raise BadStructure("suspicious compression")
+                    raise TooComplex("suspicious compression")
     except BadStructure:
         raise
     except (zipfile.BadZipFile, Exception) as exc:  # a hostile archive can fail anywhere

@@ -8,7 +8,7 @@ import pytest
 
 from portal.dossiers.models import DossierFile
 from portal.services.storage import CHUNK, LocalStorage, TooLarge
-from tests.samples import EXE, PDF, docx, png, upload
+from tests.samples import EXE, PDF, docx, page_tree_bomb, png, upload, zip_bomb
 
 
 @pytest.fixture
@@ -148,3 +148,36 @@ def test_a_pdf_without_pages_is_refused_not_crashed(client, db, make_draft, logi
                        content_type="multipart/form-data", follow_redirects=True)
     assert page.status_code == 200
     assert "Tệp rong.pdf bị hỏng hoặc không phải là tệp PDF thật." in page.get_data(as_text=True)
+
+
+def pixel_bomb() -> bytes:
+    """A small PNG of 64 million pixels (one bit each)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("1", (8000, 8000)).save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("data, name", [
+    (page_tree_bomb(fanout=10, depth=6), "trang.pdf"),  # a kilobyte counted as a million pages
+    (zip_bomb(), "bom.docx"),
+    (pixel_bomb(), "anh.png"),
+])
+def test_files_that_expand_are_refused_with_bounded_work(app, client, db, draft, data, name):
+    assert len(data) < 2_000_000
+    before = stored_files(app)
+    page = post_file(client, draft, data, name).get_data(as_text=True)
+    assert f"Tệp {name} quá lớn hoặc quá phức tạp để kiểm tra" in page
+    assert count_files(db, draft) == 0 and stored_files(app) == before
+
+
+def test_a_page_tree_naming_a_node_twice_is_refused_even_when_small(tmp_path):
+    from portal.dossiers.uploads import TooComplex, check_structure
+
+    path = tmp_path / "nho.pdf"
+    path.write_bytes(page_tree_bomb(fanout=2, depth=1))
+    with pytest.raises(TooComplex):
+        check_structure("pdf", path)
+    path.write_bytes(PDF)
+    check_structure("pdf", path)  # an ordinary one page passes
