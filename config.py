@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent
 
@@ -37,6 +38,7 @@ def instance_path() -> Path:
 
 
 class Config:
+    PRODUCTION = False
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{instance_path() / 'portal.db'}")
@@ -130,12 +132,17 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    PRODUCTION = True
     SESSION_COOKIE_SECURE = True
+    # "__Host-": only set over HTTPS, for this host and path "/" (no sibling domain can plant it).
+    SESSION_COOKIE_NAME = "__Host-session"
+    SESSION_COOKIE_PATH = "/"
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
 
     @classmethod
     def check(cls) -> None:
+        """Refuse to start with settings that are unsafe in production, saying which."""
         missing = [
             name
             for name in ("SECRET_KEY", "DATABASE_URL")
@@ -145,6 +152,34 @@ class ProductionConfig(Config):
             raise RuntimeError(
                 "Production needs these environment variables: " + ", ".join(missing)
             )
+        problems = []
+        if len(os.environ["SECRET_KEY"].encode()) < 32:
+            problems.append("SECRET_KEY must be at least 32 bytes (e.g. secrets.token_urlsafe(48))")
+        if not os.environ.get("REDIS_URL") and worker_count() > 1 and not _bool("ALLOW_MEMORY_RATE_LIMITS"):
+            problems.append("with several workers the rate limits need REDIS_URL (each worker would count "
+                            "alone); set ALLOW_MEMORY_RATE_LIMITS=1 to accept that")
+        host = (urlsplit(os.environ.get("PUBLIC_URL", Config.PUBLIC_URL)).hostname or "").lower()
+        if host in ("localhost", "127.0.0.1", "::1", "0.0.0.0") or host.endswith(".localhost"):
+            problems.append("PUBLIC_URL must be the portal's public address (links in e-mails), not localhost")
+        if problems:
+            raise RuntimeError("Production refuses to start: " + "; ".join(problems))
+
+
+def worker_count() -> int:
+    """How many server processes gunicorn runs: WEB_CONCURRENCY (which gunicorn reads), or
+    -w/--workers on its command line (GUNICORN_CMD_ARGS or the arguments it was started with)."""
+    import shlex
+    import sys
+
+    args = shlex.split(os.environ.get("GUNICORN_CMD_ARGS", "")) + (sys.argv[1:] if "gunicorn" in sys.argv[0] else [])
+    for index, arg in enumerate(args):
+        if arg in ("-w", "--workers") and index + 1 < len(args) and args[index + 1].isdigit():
+            return int(args[index + 1])
+        if arg.startswith("--workers=") and arg.split("=", 1)[1].isdigit():
+            return int(arg.split("=", 1)[1])
+        if arg.startswith("-w") and arg[2:].isdigit():
+            return int(arg[2:])
+    return _int("WEB_CONCURRENCY", 1)
 
 
 CONFIGS = {

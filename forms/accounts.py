@@ -7,9 +7,16 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, StopValidation, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    StopValidation,
+    ValidationError,
+)
 
-from forms.common import LANGUAGE_CHOICES, clean_text, country_choices
+from forms.common import LANGUAGE_CHOICES, LINE, STRIP, country_choices
 from portal.accounts.queries import email_taken, enterprise_code_taken
 from portal.accounts.security import is_common_password
 
@@ -17,7 +24,6 @@ from portal.accounts.security import is_common_password
 ENTERPRISE_CODE = re.compile(r"^\d{10}(-\d{3})?$")
 PHONE = re.compile(r"^\+?[0-9 .()-]{8,20}$")
 
-STRIP = [clean_text]
 
 
 def check_password_policy(form, field):
@@ -78,7 +84,7 @@ def _confirm_field():
 def _phone_field():
     return StringField(
         _l("Phone"),
-        filters=STRIP,
+        filters=LINE,
         validators=[
             DataRequired(message=_l("Please enter a phone number.")),
             Length(max=20),
@@ -91,7 +97,7 @@ def _phone_field():
 class RegistrationForm(FlaskForm):
     full_name = StringField(
         _l("Full name"),
-        filters=STRIP,
+        filters=LINE,
         validators=[DataRequired(message=_l("Please enter your full name.")), Length(max=200)],
     )
     email = _email_field()
@@ -100,12 +106,12 @@ class RegistrationForm(FlaskForm):
     confirm = _confirm_field()
     enterprise_name = StringField(
         _l("Enterprise name"),
-        filters=STRIP,
+        filters=LINE,
         validators=[DataRequired(message=_l("Please enter the enterprise's name.")), Length(max=255)],
     )
     enterprise_code = StringField(
         _l("Enterprise code"),
-        filters=STRIP,
+        filters=LINE,
         validators=[Length(max=20)],
         description=_l(
             "The 10-digit code on the enterprise registration certificate "
@@ -114,12 +120,12 @@ class RegistrationForm(FlaskForm):
     )
     address = StringField(
         _l("Head office address"),
-        filters=STRIP,
+        filters=LINE,
         validators=[DataRequired(message=_l("Please enter the enterprise's address.")), Length(max=255)],
     )
     legal_representative = StringField(
         _l("Legal representative"),
-        filters=STRIP,
+        filters=LINE,
         validators=[DataRequired(message=_l("Please enter the legal representative.")), Length(max=200)],
     )
     country = SelectField(_l("Investor's country"), default="VN")
@@ -178,7 +184,7 @@ class ResetPasswordForm(FlaskForm):
 class ProfileForm(FlaskForm):
     full_name = StringField(
         _l("Full name"),
-        filters=STRIP,
+        filters=LINE,
         validators=[DataRequired(message=_l("Please enter your full name.")), Length(max=200)],
     )
     phone = _phone_field()
@@ -199,7 +205,7 @@ class ChangePasswordForm(FlaskForm):
 class MfaForm(FlaskForm):
     code = StringField(
         _l("Authentication code"),
-        filters=STRIP,
+        filters=LINE,
         validators=[DataRequired(message=_l("Enter the 6-digit code from your authenticator app.")), Length(max=20)],
         description=_l("The 6-digit code from your authenticator app, or one of your recovery codes."),
     )

@@ -26,6 +26,19 @@ def clean_text(value):
     return value.strip()
 
 
+def one_line(value):
+    """A single-line field keeps no line breaks: names and titles go into mails and slips,
+    where a typed paragraph (with a link) would read as the Board's own text."""
+    if not isinstance(value, str):
+        return value
+    return " ".join(value.split())
+
+
+# Filters: text areas keep their lines; every other text field is one line.
+STRIP = [clean_text]
+LINE = [clean_text, one_line]
+
+
 def country_choices() -> list[tuple[str, str]]:
     """Countries by ISO code, named in the reader's language, Viet Nam first."""
     locale = get_locale() or Locale("vi")

@@ -7,21 +7,28 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, Form, FormField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    DateField,
+    Form,
+    FormField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
-from forms.common import AmountField, clean_text, finite_amount
+from forms.common import LINE, STRIP, AmountField, finite_amount
 from portal.dossiers.models import ReturnMethod
 from portal.projects.operations import CERTIFIED
-
-STRIP = [clean_text]
 
 
 class StartDossierForm(FlaskForm):
     """Choose the project the dossier is for, or name a new one."""
 
     project_id = SelectField(_l("Project"), coerce=int)
-    new_project_name = StringField(_l("Name of the new project"), filters=STRIP, validators=[Length(max=500)])
+    new_project_name = StringField(_l("Name of the new project"), filters=LINE, validators=[Length(max=500)])
     # Checked in validate(): only needed when the dossier is for a new project.
     zone_id = SelectField(_l("Zone of the new project"), coerce=int, default=0, validate_choice=False)
     submit = SubmitField(_l("Start the dossier"))
@@ -82,7 +89,7 @@ def draft_form_class(procedure):
         elif kind == "textarea":
             field = TextAreaField(label, filters=STRIP, validators=[Optional(), Length(max=5000)])
         else:
-            field = StringField(label, filters=STRIP, validators=[Optional(), Length(max=500)])
+            field = StringField(label, filters=LINE, validators=[Optional(), Length(max=500)])
         setattr(ProcedureFields, spec["key"], field)
 
     class DraftForm(FlaskForm):
@@ -137,6 +144,6 @@ class TrackingForm(FlaskForm):
     class Meta:
         csrf = False
 
-    code = StringField(_l("Dossier code"), filters=STRIP, validators=[DataRequired(message=_l("Please enter the dossier code.")), Length(max=60)])
-    key = StringField(_l("Lookup key"), filters=STRIP, validators=[DataRequired(message=_l("Please enter the lookup key printed on the receipt.")), Length(max=16)],
+    code = StringField(_l("Dossier code"), filters=LINE, validators=[DataRequired(message=_l("Please enter the dossier code.")), Length(max=60)])
+    key = StringField(_l("Lookup key"), filters=LINE, validators=[DataRequired(message=_l("Please enter the lookup key printed on the receipt.")), Length(max=16)],
                       description=_l("Printed on the receipt and in the email sent when you submitted."))

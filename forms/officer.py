@@ -4,20 +4,30 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (DateField, FieldList, Form, FormField, IntegerField, RadioField, SelectField, StringField,
-                     SubmitField, TextAreaField, TimeField)
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from forms.common import clean_text
+from forms.common import LINE, STRIP
 
-STRIP = [clean_text]
 SUPPLEMENT_ROWS = 5
 
 
 def _text(label, message=None, max_length=4000, area=True, description=None):
     validators = [DataRequired(message=message)] if message else [Optional()]
-    field = TextAreaField if area else StringField
-    return field(label, filters=STRIP, validators=[*validators, Length(max=max_length)], description=description)
+    field, filters = (TextAreaField, STRIP) if area else (StringField, LINE)
+    return field(label, filters=filters, validators=[*validators, Length(max=max_length)], description=description)
 
 
 class ActionForm(FlaskForm):
@@ -28,8 +38,8 @@ class ActionForm(FlaskForm):
 
 class SupplementItemForm(Form):
     document = SelectField(_l("Document concerned"), coerce=int, default=0, validate_choice=False)
-    description = StringField(_l("What must be supplemented"), filters=STRIP, validators=[Length(max=1000)])
-    reason = StringField(_l("Reason"), filters=STRIP, validators=[Length(max=1000)])
+    description = StringField(_l("What must be supplemented"), filters=LINE, validators=[Length(max=1000)])
+    reason = StringField(_l("Reason"), filters=LINE, validators=[Length(max=1000)])
 
 
 class SupplementForm(FlaskForm):
@@ -85,7 +95,7 @@ class ProposeStopForm(FlaskForm):
 
 class ApproveForm(FlaskForm):
     result = FileField(_l("Signed result document"))
-    irc_number = StringField(_l("Certificate number"), filters=STRIP, validators=[Length(max=60)])
+    irc_number = StringField(_l("Certificate number"), filters=LINE, validators=[Length(max=60)])
     irc_date = DateField(_l("Date of the certificate (or of this amendment)"), validators=[Optional()],
                          description=_l("The date written on the signed certificate; it cannot be in the future."))
     amendment_no = IntegerField(_l("Amendment no."), validators=[Optional(), NumberRange(min=1, max=999)],

@@ -3,22 +3,27 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from forms.common import AmountField, clean_text, finite_amount
-
-STRIP = [clean_text]
+from forms.common import LINE, STRIP, AmountField, finite_amount
 
 
 class ProjectForm(FlaskForm):
-    name_vi = StringField(_l("Project name (Vietnamese)"), filters=STRIP,
+    name_vi = StringField(_l("Project name (Vietnamese)"), filters=LINE,
                           validators=[DataRequired(message=_l("Please enter the project's name.")), Length(max=500)])
-    name_en = StringField(_l("Project name (English)"), filters=STRIP, validators=[Length(max=500)])
+    name_en = StringField(_l("Project name (English)"), filters=LINE, validators=[Length(max=500)])
     objectives = TextAreaField(_l("Objectives"), filters=STRIP, validators=[Length(max=5000)])
     zone_id = SelectField(_l("Zone"), coerce=int,
                           validators=[DataRequired(message=_l("Please choose the zone."))])
-    location = StringField(_l("Location (lot, plot)"), filters=STRIP, validators=[Length(max=255)])
+    location = StringField(_l("Location (lot, plot)"), filters=LINE, validators=[Length(max=255)])
     # Bounds that fit the columns: Numeric(14, 2), Numeric(20, 0), Numeric(16, 2).
     land_area_m2 = AmountField(_l("Land area (m²)"), validators=[Optional(), finite_amount(10**12, places=2)])
     total_capital_vnd = AmountField(_l("Total investment capital (VND)"),
@@ -30,9 +35,9 @@ class ProjectForm(FlaskForm):
     workforce = IntegerField(_l("Workforce (people)"),
                              validators=[Optional(), NumberRange(min=0, max=1_000_000, message=_l("Enter a number from 0 to 1,000,000."))])
     schedule = TextAreaField(_l("Implementation schedule"), filters=STRIP, validators=[Length(max=2000)])
-    sector = StringField(_l("Sector"), filters=STRIP, validators=[Length(max=255)])
+    sector = StringField(_l("Sector"), filters=LINE, validators=[Length(max=255)])
     certificate_number = StringField(
-        _l("Investment registration certificate number"), filters=STRIP, validators=[Length(max=60)],
+        _l("Investment registration certificate number"), filters=LINE, validators=[Length(max=60)],
         description=_l("If the project already holds a certificate issued before you used the portal: "
                        "its number and the date of its first issue."))
     certificate_date = DateField(_l("Date of first issue"), validators=[Optional()])

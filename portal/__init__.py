@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, g, has_request_context
+from flask import Flask, g, has_request_context, request
+from flask_login import current_user
 
 from config import CONFIGS, ROOT, ProductionConfig, instance_path
 
@@ -155,6 +156,9 @@ def _register_hooks(app: Flask) -> None:
     def security_headers(response):
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        # What a logged-in user sees (dossiers, exports) stays out of every cache.
+        if request.endpoint != "static" and current_user and current_user.is_authenticated:
+            response.headers["Cache-Control"] = "no-store"
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from portal.accounts import operations as ops
@@ -83,7 +84,10 @@ DEMO_STAFF = [
 
 @demo_cli.command("load")
 def load_demo() -> None:
-    """Create one demo account per role (password in the README). Safe to repeat."""
+    """Create one demo account per role (password in the README). Safe to repeat; refused
+    in production, where a known password would open the portal."""
+    if current_app.config["PRODUCTION"]:
+        raise click.ClickException("demo accounts are not created in production")
     created = 0
     for email, name, role, unit, position in DEMO_STAFF:
         if user_by_email(email) is None:

@@ -1,13 +1,11 @@
 """The officers' workspace: queues by role, the dossier page with its actions, the book."""
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Callable
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -27,6 +25,7 @@ from portal.dossiers import queries
 from portal.dossiers.operations import DossierError
 from portal.dossiers.timeliness import of_dossier
 from portal.dossiers.workflow import State
+from portal.services import exports
 from portal.services.storage import get_storage
 from portal.web import attempt, roles_required
 
@@ -234,22 +233,23 @@ BOOK_COLUMNS = (_l("No."), _l("Dossier code"), _l("Procedure"), _l("Sets"), _l("
                 _l("Returned on"), _l("Note"))
 
 
-def _book_rows(user, start, end) -> list[list[str]]:
-    def fmt(value):
-        return value.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y") if value else ""
+def _book_rows(user, start, end) -> list[list]:
+    """The book's rows, typed (numbers, texts, moments): the page, CSV and XLSX format them."""
+    def at(moment):
+        return moment.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y") if moment else ""
 
     rows = []
     for d in queries.tracking_book(user, start, end):
         enterprise, person = d.enterprise, d.created_by
         contact = ", ".join(part for part in (enterprise.address, person.phone) if part)
         if d.state is State.REFUSED:
-            note = _("Refused at reception on %(when)s: %(reason)s", when=fmt(d.book_entered_at),
+            note = _("Refused at reception on %(when)s: %(reason)s", when=at(d.book_entered_at),
                      reason=d.decision_note)
         else:
             note = d.state.title if d.state.is_final or d.outcome else ""
-        rows.append([str(d.book_serial), d.code, d.procedure.name, str(d.procedure.dossier_sets), enterprise.name,
-                     contact, d.unit.name, fmt(d.received_at), fmt(d.due_at), fmt(d.received_at),
-                     fmt(d.finished_at if d.outcome else None), fmt(d.returned_at), note])
+        rows.append([d.book_serial, d.code, d.procedure.name, d.procedure.dossier_sets, enterprise.name,
+                     contact, d.unit.name, d.received_at, d.due_at, d.received_at,
+                     d.finished_at if d.outcome else None, d.returned_at, note])
     return rows
 
 
@@ -274,45 +274,23 @@ def _book_range():
 @officers_only
 def book():
     form, start, end = _book_range()
-    return render_template("officer/book.html", form=form, rows=_book_rows(current_user, start, end),
-                           columns=[str(c) for c in BOOK_COLUMNS])
+    rows = [[exports.as_text(cell) for cell in row] for row in _book_rows(current_user, start, end)]
+    return render_template("officer/book.html", form=form, rows=rows, columns=[str(c) for c in BOOK_COLUMNS])
 
 
 @bp.get("/book.csv")
 @officers_only
 def book_csv():
     _form, start, end = _book_range()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([str(c) for c in BOOK_COLUMNS])
-    writer.writerows(_book_rows(current_user, start, end))
-    # A BOM so spreadsheet programs read the Vietnamese text as UTF-8.
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="so-theo-doi-{start}-{end}.csv"'})
+    return exports.csv_response([str(c) for c in BOOK_COLUMNS], _book_rows(current_user, start, end),
+                                f"so-theo-doi-{start}-{end}.csv")
 
 
 @bp.get("/book.xlsx")
 @officers_only
 def book_xlsx():
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     _form, start, end = _book_range()
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "So theo doi"
-    sheet.append([_("Dossier tracking book"), f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"])
-    sheet["A1"].font = Font(bold=True)
-    sheet.append([str(c) for c in BOOK_COLUMNS])
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for row in _book_rows(current_user, start, end):
-        sheet.append(row)
-    for column, width in zip("ABCDEFGHIJKLM", (6, 28, 50, 6, 35, 35, 30, 17, 17, 17, 17, 17, 30)):
-        sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    return send_file(buffer, as_attachment=True, download_name=f"so-theo-doi-{start}-{end}.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
+    return exports.xlsx_response(_("Dossier tracking book"), f"{start:%d/%m/%Y} – {end:%d/%m/%Y}",
+                                 [str(c) for c in BOOK_COLUMNS], _book_rows(current_user, start, end),
+                                 f"so-theo-doi-{start}-{end}.xlsx", widths=(6, 28, 50, 6, 35, 35, 30, 17, 17, 17, 17,
+                                                                               17, 30))

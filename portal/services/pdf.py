@@ -12,15 +12,21 @@ from flask_babel import force_locale
 
 
 def _fetcher_for(static_root: Path):
+    from urllib.parse import unquote, urlsplit
+
     from weasyprint import default_url_fetcher
 
-    root_url = static_root.resolve().as_uri() + "/"
+    root = static_root.resolve()
 
     def fetch(url: str, *args, **kwargs):
         if url.startswith("data:"):
             return default_url_fetcher(url, *args, **kwargs)
-        if url.startswith(root_url) and ".." not in url[len(root_url):]:
-            return default_url_fetcher(url, *args, **kwargs)
+        parts = urlsplit(url)
+        if parts.scheme == "file" and not parts.netloc and not parts.query:
+            # Decode first ("%2e%2e" is ".."), then resolve: only what lies under static/ is read.
+            target = Path(unquote(parts.path)).resolve()
+            if target.is_relative_to(root) and target.is_file():
+                return default_url_fetcher(target.as_uri(), *args, **kwargs)
         raise ValueError(f"refused to fetch {url!r} while rendering a PDF")
 
     return fetch

