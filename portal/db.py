@@ -69,7 +69,9 @@ def str_enum(enum_cls, length: int = 30) -> sa.Enum:
 # SQLite: let SQLAlchemy, not the driver, decide when transactions begin (so SAVEPOINTs
 # and rollbacks behave as on PostgreSQL), enforce foreign keys, let readers run beside
 # the writer (WAL), and make writers queue instead of failing: a request that may
-# write takes the write lock when it begins (BEGIN IMMEDIATE) and waits for it.
+# write takes the write lock when it begins (BEGIN IMMEDIATE) and waits for it. A read
+# transaction that later writes would fail at once ("database is locked") if another
+# writer committed meanwhile, so a GET that writes says so with `web.writes_on_get`.
 @event.listens_for(Engine, "connect")
 def _sqlite_connect(dbapi_connection, connection_record):
     if isinstance(dbapi_connection, sqlite3.Connection):
@@ -81,10 +83,15 @@ def _sqlite_connect(dbapi_connection, connection_record):
 
 
 def _may_write() -> bool:
-    from flask import has_request_context, request
+    """Whether this request's transactions should take SQLite's write lock when they begin:
+    every POST, and the GET views marked `writes_on_get` (an audit row, a first render)."""
+    from flask import current_app, has_request_context, request
 
     if has_request_context():
-        return request.method not in ("GET", "HEAD", "OPTIONS")
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            return True
+        view = current_app.view_functions.get(request.endpoint or "")
+        return bool(getattr(view, "writes_on_get", False))
     return True  # commands and jobs
 
 

@@ -35,6 +35,8 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
+        if exc.code in (403, 404, 429):
+            _audit_refusal(exc)
         return render_error(exc.code or 500)
 
     @app.errorhandler(Exception)
@@ -44,3 +46,34 @@ def register_error_handlers(app) -> None:
         app.logger.exception("unhandled error")
         rollback()
         return render_error(InternalServerError.code)
+
+
+# The ids in a URL that name something someone may not see.
+OBJECT_IDS = ("dossier_id", "project_id", "file_id", "slip_id", "item_id", "document_id")
+
+
+def _audit_refusal(exc: HTTPException) -> None:
+    """A refused look at someone else's dossier, file, slip or project, and every rate-limit
+    hit, go to the audit trail in a transaction of their own: the refused request is rolled
+    back first (nothing it did is kept), then the audit row alone is committed."""
+    from flask import request
+    from flask_login import current_user
+
+    from portal.audit import operations as audit
+    from portal.services.unit_of_work import commit
+
+    named = {k: v for k, v in (request.view_args or {}).items() if k in OBJECT_IDS}
+    if exc.code != 429 and not named:
+        return
+    action = "ratelimit.hit" if exc.code == 429 else "access.refused"
+    detail = str(getattr(exc, "description", "")) if exc.code == 429 else f"{exc.code} {request.method}"
+    target = f"{request.endpoint} " + " ".join(f"{k}={v}" for k, v in sorted(named.items()))
+    actor_id = current_user.id if current_user and current_user.is_authenticated else None
+    try:
+        rollback()
+        # Nothing is read before the insert: on SQLite the transaction takes the write lock
+        # at once, with no earlier snapshot to go stale under a concurrent writer.
+        audit.record(action, actor_id=actor_id, target=target.strip(), detail=detail)
+        commit()
+    except Exception:  # the refusal is answered even when the audit cannot be written
+        rollback()

@@ -41,6 +41,14 @@ def roles_required(*roles):
     return decorator
 
 
+def writes_on_get(view):
+    """Mark a GET view that writes (an audit row, a slip's first render): on SQLite its
+    transaction then takes the write lock when it begins, as a POST's does (portal/db.py).
+    The mark survives the decorators around it (functools.wraps copies it)."""
+    view.writes_on_get = True
+    return view
+
+
 def config_limit(name: str):
     """A Flask-Limiter limit read from the configuration at request time."""
     return lambda: current_app.config[name]

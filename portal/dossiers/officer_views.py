@@ -27,7 +27,7 @@ from portal.dossiers.timeliness import of_dossier
 from portal.dossiers.workflow import State
 from portal.services import exports
 from portal.services.storage import get_storage
-from portal.web import attempt, roles_required
+from portal.web import attempt, roles_required, writes_on_get
 
 bp = Blueprint("officer", __name__, url_prefix="/officer")
 officers_only = roles_required(*OFFICER_ROLES)
@@ -207,6 +207,7 @@ def control_slip(dossier_id: int):
 
 @bp.get("/dossiers/<int:dossier_id>/files/<int:file_id>/view")
 @officers_only
+@writes_on_get  # the read is audited
 def view_file(dossier_id: int, file_id: int):
     """PDF and images open in the browser, sandboxed; other files are downloaded."""
     record = queries.file_for(current_user, dossier_id, file_id) or abort(404)

@@ -22,7 +22,7 @@ from portal.projects import operations as project_ops
 from portal.projects import queries as project_queries
 from portal.services.storage import get_storage
 from portal.services.unit_of_work import rollback
-from portal.web import attempt, roles_required
+from portal.web import attempt, roles_required, writes_on_get
 
 bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
 investor_only = roles_required(Role.INVESTOR)
@@ -215,6 +215,7 @@ def rate(dossier_id: int):
 
 
 @bp.get("/<int:dossier_id>/files/<int:file_id>")
+@writes_on_get  # officers' reads are audited
 def download_file(dossier_id: int, file_id: int):
     record = queries.file_for(current_user, dossier_id, file_id)
     if record is None or not record.visible_to(current_user):
@@ -226,6 +227,7 @@ def download_file(dossier_id: int, file_id: int):
 
 
 @bp.get("/<int:dossier_id>/slips/<int:slip_id>.pdf")
+@writes_on_get  # the first download renders and stores the slip
 def download_slip(dossier_id: int, slip_id: int):
     slip = slip_queries.slip_for(current_user, dossier_id, slip_id) or abort(404)
     ensure_rendered(slip)
