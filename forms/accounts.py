@@ -18,7 +18,7 @@ from wtforms.validators import (
 
 from forms.common import LANGUAGE_CHOICES, LINE, STRIP, country_choices
 from portal.accounts.queries import email_taken, enterprise_code_taken
-from portal.accounts.security import is_common_password
+from portal.accounts.security import is_common_password, personal_password
 
 # Mã số doanh nghiệp: 10 digits; a dependent unit adds "-" and 3 digits.
 ENTERPRISE_CODE = re.compile(r"^\d{10}(-\d{3})?$")
@@ -27,6 +27,8 @@ PHONE = re.compile(r"^\+?[0-9 .()-]{8,20}$")
 
 
 def check_password_policy(form, field):
+    """Long enough, not a common password, not built from the user's own data: the form's
+    e-mail, name and enterprise fields, or `form.owner` (the user whose password it is)."""
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(field.data or "") < minimum:
         raise ValidationError(_l("The password must have at least %(n)d characters.", n=minimum))
@@ -34,6 +36,21 @@ def check_password_policy(form, field):
         raise ValidationError(
             _l("This password is among the most common ones and easy to guess. Please choose another.")
         )
+    owner = getattr(form, "owner", None)
+    enterprise = owner.enterprises[0] if owner is not None and owner.enterprises else None
+    about = {
+        "email": _data(form, "email") or (owner.email if owner else ""),
+        "full_name": _data(form, "full_name") or (owner.full_name if owner else ""),
+        "enterprise_name": _data(form, "enterprise_name") or (enterprise.name if enterprise else ""),
+        "enterprise_code": _data(form, "enterprise_code") or (enterprise.enterprise_code or "" if enterprise else ""),
+    }
+    if personal_password(field.data, **about):
+        raise ValidationError(_l("This password is built from your own name, email or enterprise, or is easy to "
+                                 "guess for another reason. Please choose a longer, less personal one."))
+
+
+def _data(form, name: str) -> str:
+    return str(form[name].data or "") if name in form else ""
 
 
 def check_phone(form, field):

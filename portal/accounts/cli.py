@@ -29,10 +29,12 @@ STAFF_ROLES = [r.value for r in Role if r is not Role.INVESTOR]
               help="Asked for when not given.")
 def create_user(role: str, unit_code: str | None, email: str, full_name: str, position: str, password: str) -> None:
     """Create an officer or administrator account (they cannot self-register)."""
-    from portal.accounts.security import is_common_password
+    from portal.accounts.security import is_common_password, personal_password
 
-    if len(password) < 10 or is_common_password(password):
-        raise click.ClickException("the password needs 10 characters or more and must not be a common one")
+    if (len(password) < 10 or is_common_password(password)
+            or personal_password(password, email=email, full_name=full_name)):
+        raise click.ClickException("the password needs 10 characters or more, must not be a common one "
+                                   "and must not be built from the officer's e-mail or name")
     try:
         user = ops.create_staff_user(email=email, password=password, full_name=full_name,
                                      role=Role(role), unit_code=unit_code, position=position)

@@ -77,6 +77,37 @@ def is_common_password(password: str) -> bool:
     return password.strip().lower() in _common_passwords()
 
 
+MIN_PASSWORD_SCORE = 3  # zxcvbn's 0-4: "safely unguessable" from 3
+
+
+def personal_password(password: str, *, email: str = "", full_name: str = "", enterprise_name: str = "",
+                      enterprise_code: str = "") -> bool:
+    """Built from the user's own e-mail, name or enterprise: the local part of the address,
+    two of the name's words side by side, the enterprise code or two of its name's words,
+    written in any case and with or without accents (zxcvbn with these as user inputs,
+    below score 3, catches the rest)."""
+    import re
+    from itertools import permutations
+
+    from zxcvbn import zxcvbn
+
+    from portal.text import fold
+
+    def plain(text: str) -> str:
+        return re.sub(r"[^a-z0-9]", "", fold(text))
+
+    name_words = [plain(w) for w in fold(full_name).split() if plain(w)]
+    firm_words = [plain(w) for w in fold(enterprise_name).split() if len(plain(w)) > 2]
+    local = plain((email or "").split("@")[0])
+    pieces = {local if len(local) >= 4 else "", plain(enterprise_code)}
+    pieces |= {a + b for words in (name_words, firm_words) for a, b in permutations(words, 2)}
+    candidate = plain(password)
+    if any(piece and len(piece) >= 4 and piece in candidate for piece in pieces):
+        return True
+    inputs = [w for w in (*name_words, *firm_words, local, (email or "").lower(), plain(enterprise_code)) if w]
+    return zxcvbn(password[:72], user_inputs=inputs)["score"] < MIN_PASSWORD_SCORE  # its limit: 72
+
+
 # --- signed links -----------------------------------------------------------
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:

@@ -190,10 +190,11 @@ def forgot():
 @limiter.limit(config_limit("RESET_RATE_LIMIT"), methods=["POST"])
 def reset(token: str):
     try:
-        ops.user_for_reset_token(token)
+        owner = ops.user_for_reset_token(token)
     except ops.AccountError as exc:
         return _token_refused(str(exc), "accounts.forgot")
     form = ResetPasswordForm()
+    form.owner = owner
     if form.validate_on_submit():
         ops.reset_password(token, form.password.data)
         flash(_("Your password has been changed. Please log in with the new one."), "success")
@@ -218,6 +219,7 @@ def profile():
 @login_required
 def change_password():
     password_form = ChangePasswordForm()
+    password_form.owner = current_user
     if password_form.validate_on_submit():
         try:
             ops.change_password(current_user, password_form.current_password.data,

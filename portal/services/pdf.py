@@ -12,24 +12,26 @@ from flask_babel import force_locale
 
 
 def _fetcher_for(static_root: Path):
+    """WeasyPrint's fetcher, limited to data: URIs and the files under static/."""
     from urllib.parse import unquote, urlsplit
 
-    from weasyprint import default_url_fetcher
+    from weasyprint.urls import URLFetcher
 
     root = static_root.resolve()
 
-    def fetch(url: str, *args, **kwargs):
-        if url.startswith("data:"):
-            return default_url_fetcher(url, *args, **kwargs)
-        parts = urlsplit(url)
-        if parts.scheme == "file" and not parts.netloc and not parts.query:
-            # Decode first ("%2e%2e" is ".."), then resolve: only what lies under static/ is read.
-            target = Path(unquote(parts.path)).resolve()
-            if target.is_relative_to(root) and target.is_file():
-                return default_url_fetcher(target.as_uri(), *args, **kwargs)
-        raise ValueError(f"refused to fetch {url!r} while rendering a PDF")
+    class StaticOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            parts = urlsplit(url)
+            if parts.scheme == "file" and not parts.netloc and not parts.query:
+                # Decode first ("%2e%2e" is ".."), then resolve: only what lies under static/ is read.
+                target = Path(unquote(parts.path)).resolve()
+                if target.is_relative_to(root) and target.is_file():
+                    return super().fetch(target.as_uri(), headers)
+            raise ValueError(f"refused to fetch {url!r} while rendering a PDF")
 
-    return fetch
+    return StaticOnly(allowed_protocols=("file", "data"), allow_redirects=False, fail_on_errors=True)
 
 
 def render_pdf(template: str, data: dict, language: str = "vi") -> bytes:

@@ -167,3 +167,18 @@ def test_single_line_fields_keep_no_line_breaks_into_mail(client, db, outbox):
     [mail] = outbox.to(GOOD["email"])
     lines = outbox.body(mail).splitlines()
     assert not any(line.startswith("Tài khoản của bạn sắp bị khóa") for line in lines)  # no paragraph of its own
+
+
+@pytest.mark.parametrize("password", ["NhungTran2026!", "nhung.tran.2026", "6101987654abc", "NgocHoi-2026!"])
+def test_passwords_built_from_ones_own_data_are_refused(client, db, password):
+    page = register(client, password=password, confirm=password).get_data(as_text=True)
+    assert "Mật khẩu được tạo từ họ tên, email hoặc doanh nghiệp của bạn" in page
+    assert db.session.scalar(_db.select(_db.func.count()).select_from(User)) == 0
+
+
+def test_a_new_password_is_checked_against_the_owner(client, db, login_as):
+    user = login_as("investor", full_name="Lê Văn Tám", email="levantam@example.com")
+    page = client.post("/account/password", data={"current_password": "Mật-khẩu-thử-2026",
+                                                   "password": "LeVanTam-1975", "confirm": "LeVanTam-1975"})
+    assert "Mật khẩu được tạo từ họ tên, email hoặc doanh nghiệp của bạn" in page.get_data(as_text=True)
+    assert user.password_hash == db.session.get(User, user.id).password_hash
