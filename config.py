@@ -83,11 +83,16 @@ class Config:
     EMAIL_CONFIRM_MAX_AGE = _int("EMAIL_CONFIRM_MAX_AGE", 3 * 24 * 3600)
     PASSWORD_RESET_MAX_AGE = _int("PASSWORD_RESET_MAX_AGE", 3600)
     PASSWORD_MIN_LENGTH = 10
-    LOCKOUT_THRESHOLD = _int("LOCKOUT_THRESHOLD", 5)  # wrong passwords in a row ...
-    LOCKOUT_MINUTES = _int("LOCKOUT_MINUTES", 5)      # ... pause the account this long
+    # Wrong passwords (per account and address) and wrong second-factor codes (per account):
+    # free attempts, then each waits twice as long as the one before, up to a maximum.
+    LOGIN_FREE_ATTEMPTS = _int("LOGIN_FREE_ATTEMPTS", 5)
+    LOGIN_FIRST_DELAY_SECONDS = _int("LOGIN_FIRST_DELAY_SECONDS", 30)
+    LOGIN_MAX_DELAY_MINUTES = _int("LOGIN_MAX_DELAY_MINUTES", 60)
     SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 30)
     SESSION_ABSOLUTE_HOURS = _int("SESSION_ABSOLUTE_HOURS", 12)
     MFA_PENDING_MINUTES = 10
+    # Fernet keys for secrets at rest (TOTP), comma-separated; the first encrypts.
+    ENCRYPTION_KEYS = os.environ.get("ENCRYPTION_KEYS", "")
     # Behind a reverse proxy: how many proxies set X-Forwarded-For / -Proto (0 = none).
     PROXY_COUNT = _int("PROXY_COUNT", 0)
 
@@ -145,7 +150,7 @@ class ProductionConfig(Config):
         """Refuse to start with settings that are unsafe in production, saying which."""
         missing = [
             name
-            for name in ("SECRET_KEY", "DATABASE_URL")
+            for name in ("SECRET_KEY", "DATABASE_URL", "ENCRYPTION_KEYS")
             if not os.environ.get(name)
         ]
         if missing:

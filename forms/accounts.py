@@ -153,12 +153,6 @@ class RegistrationForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.country.choices = country_choices()
 
-    def validate_email(self, field):
-        if email_taken(field.data):
-            raise ValidationError(
-                _l("An account with this email already exists. Log in, or reset the password if you forgot it.")
-            )
-
     def validate_enterprise_code(self, field):
         code = field.data or ""
         if not code:

@@ -26,6 +26,9 @@ class FreshContextClient(FlaskClient):
     even though the test itself runs inside one."""
 
     def open(self, *args, **kwargs):
+        # Buffered, as a real server would: the response is closed at the end, so what runs
+        # after the response has been sent (mail) has run when the test looks.
+        kwargs.setdefault("buffered", True)
         with self.application.app_context():
             return super().open(*args, **kwargs)
 

@@ -44,6 +44,23 @@ def create_user(role: str, unit_code: str | None, email: str, full_name: str, po
     click.echo(f"created {user.role.value} {user.email}" + (f" in {user.unit.code}" if user.unit else ""))
 
 
+@users_cli.command("rotate-keys")
+def rotate_keys() -> None:
+    """Re-encrypt the officers' TOTP secrets with the first key of ENCRYPTION_KEYS (after
+    putting a new key first; remove the old one afterwards)."""
+    count = ops.rotate_secrets()
+    commit()
+    click.echo(f"secrets re-encrypted: {count}")
+
+
+@users_cli.command("new-key")
+def new_key() -> None:
+    """Print a new key for ENCRYPTION_KEYS."""
+    from portal.services.crypto import new_key as make
+
+    click.echo(make())
+
+
 def _user_or_fail(email: str) -> User:
     user = user_by_email(email)
     if user is None:
@@ -95,7 +112,8 @@ def load_demo() -> None:
         if user_by_email(email) is None:
             user = ops.create_staff_user(email=email, password=DEMO_PASSWORD, full_name=name,
                                          role=role, unit_code=unit, position=position)
-            user.totp_secret, user.totp_enabled_at = DEMO_TOTP_SECRET, utcnow()
+            user.set_totp_key(DEMO_TOTP_SECRET)
+            user.totp_enabled_at = utcnow()
             created += 1
     if user_by_email("nhadautu@example.com") is None:
         investor = User(email="nhadautu@example.com", password_hash=hash_password(DEMO_PASSWORD),

@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import secrets
 import time
+from functools import lru_cache
 
 import pyotp
 import segno
@@ -42,22 +43,50 @@ def accepted_step(secret: str, code: str, last_step: int | None, at: float | Non
     return None
 
 
-def _digest(code: str) -> str:
-    return hashlib.sha256(code.replace("-", "").strip().lower().encode()).hexdigest()
+# Recovery codes: 16 characters from 32 (80 bits), shown as xxxx-xxxx-xxxx-xxxx, stored as
+# argon2 hashes. Random codes need no slow hash against guessing, so the parameters are
+# light (ten checks stay well under a second).
+RECOVERY_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # no l, o, 0, 1
+RECOVERY_LENGTH = 16
+
+
+@lru_cache(maxsize=1)
+def _hasher():
+    from argon2 import PasswordHasher
+
+    return PasswordHasher(time_cost=2, memory_cost=8192, parallelism=1)
+
+
+def _normal(code: str) -> str:
+    return "".join(ch for ch in (code or "").lower() if ch.isalnum())
 
 
 def new_recovery_codes() -> tuple[list[str], list[str]]:
-    """(codes to show once, digests to store). Codes are random: a fast hash is enough."""
-    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
-    codes = ["".join(secrets.choice(alphabet) for _ in range(5)) + "-" +
-             "".join(secrets.choice(alphabet) for _ in range(5)) for _ in range(RECOVERY_CODES)]
-    return codes, [_digest(c) for c in codes]
+    """(codes to show once, argon2 hashes to store)."""
+    codes = []
+    for _ in range(RECOVERY_CODES):
+        raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_LENGTH))
+        codes.append("-".join(raw[i:i + 4] for i in range(0, RECOVERY_LENGTH, 4)))
+    return codes, [_hasher().hash(_normal(c)) for c in codes]
 
 
 def use_recovery_code(stored: list[str], code: str) -> list[str] | None:
-    """The remaining digests if `code` is one of them (it is spent), else None."""
-    digest = _digest(code)
+    """The remaining hashes if `code` is one of them (it is spent), else None. Codes issued
+    before argon2 (SHA-256 of 10 characters) still work until used or replaced."""
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    typed = _normal(code)
+    if not typed or len(typed) > 64:
+        return None
+    legacy = hashlib.sha256(typed.encode()).hexdigest()
     for item in stored:
-        if hmac.compare_digest(item, digest):
+        if item.startswith("$argon2"):
+            try:
+                matched = _hasher().verify(item, typed)
+            except (VerificationError, InvalidHashError):
+                matched = False
+        else:
+            matched = hmac.compare_digest(item, legacy)
+        if matched:
             return [d for d in stored if d != item]
     return None

@@ -78,10 +78,9 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     # Bumped by logout, password changes and deactivation: every older session ends.
     session_version: Mapped[int] = mapped_column(default=1)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     # Time-based one-time passwords (required for officers and administrators).
-    totp_secret: Mapped[Optional[str]] = mapped_column(sa.String(64))
+    # Encrypted at rest (portal/services/crypto.py): read it through `totp_key`.
+    totp_secret: Mapped[Optional[str]] = mapped_column(sa.String(255))
     totp_enabled_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[Optional[int]]  # the last accepted time step: a code works once
     recovery_codes: Mapped[list] = mapped_column(sa.JSON, default=list)  # argon2 hashes
@@ -106,6 +105,18 @@ class User(UserMixin, db.Model):
     @property
     def needs_mfa(self) -> bool:
         return self.role is not Role.INVESTOR
+
+    @property
+    def totp_key(self) -> str:
+        """The authenticator's shared secret, decrypted."""
+        from portal.services.crypto import decrypt
+
+        return decrypt(self.totp_secret or "")
+
+    def set_totp_key(self, secret: Optional[str]) -> None:
+        from portal.services.crypto import encrypt
+
+        self.totp_secret = encrypt(secret) if secret else None
 
     @property
     def has_mfa(self) -> bool:
@@ -165,3 +176,20 @@ class EnterpriseMember(db.Model):
 
     enterprise: Mapped[Enterprise] = relationship(back_populates="members")
     user: Mapped[User] = relationship(back_populates="memberships")
+
+
+class LoginThrottle(db.Model):
+    """Wrong passwords for an account from one source address, or wrong second-factor codes
+    for an account: after a few free attempts each one waits longer (never a lock that an
+    attacker elsewhere could keep the owner under)."""
+
+    __tablename__ = "login_throttles"
+    __table_args__ = (sa.UniqueConstraint("user_id", "kind", "source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(10))  # "password" or "mfa"
+    source: Mapped[str] = mapped_column(sa.String(64), default="")  # the client address, for passwords
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    blocked_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)

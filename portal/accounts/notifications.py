@@ -36,3 +36,17 @@ def password_changed(user) -> None:
         user=user,
         link=external_url("accounts.forgot"),
     )
+
+
+def login_throttled(user, source: str) -> None:
+    """Wrong passwords keep coming for the account from one address: the owner is told, with
+    the way to choose a new password (logging in from elsewhere still works)."""
+    send_mail(user.email, "accounts/emails/login_throttled", user.language, user=user, source=source or "?",
+              link=external_url("accounts.forgot"))
+
+
+def registration_attempt(user) -> None:
+    """Someone tried to register with an address that already has an account: its owner is
+    told (the person registering is told nothing more than for a new address)."""
+    send_mail(user.email, "accounts/emails/registration_attempt", user.language, user=user,
+              login=external_url("accounts.login"), link=external_url("accounts.forgot"))

@@ -5,15 +5,16 @@ once the request's unit of work has committed.
 """
 from __future__ import annotations
 
+import math
+from datetime import timedelta
 from typing import Optional
 
+import sqlalchemy as sa
 from flask import current_app
-
-from datetime import timedelta
 
 from portal.accounts import mfa, notifications
 from portal.audit import operations as audit
-from portal.accounts.models import Enterprise, EnterpriseMember, Role, User, normalise_email
+from portal.accounts.models import Enterprise, EnterpriseMember, LoginThrottle, Role, User, normalise_email
 from portal.accounts.queries import user_by_email
 from portal.accounts.security import (
     TokenError,
@@ -46,8 +47,19 @@ def register_investor(
     address: str,
     legal_representative: str,
     country: str,
-) -> User:
-    """Create an investor, the enterprise they represent, and mail a confirmation link."""
+) -> Optional[User]:
+    """Create an investor, the enterprise they represent, and mail a confirmation link.
+
+    An address that already has an account gets no new one, and the page says nothing
+    different (no way to learn who is registered): the address's owner is told by mail
+    that someone tried, and the same hashing work is spent. Returns None then.
+    """
+    existing = user_by_email(email)
+    if existing is not None:
+        hash_password(password)
+        audit.record("register.existing_email", target=existing.email)
+        notifications.registration_attempt(existing)
+        return None
     user = User(
         email=email,
         password_hash=hash_password(password),
@@ -101,33 +113,78 @@ def confirm_email(token: str) -> User:
     return user
 
 
-def authenticate(email: str, password: str) -> Optional[User]:
+class Throttled(AccountError):
+    """Too many wrong attempts: the next one is accepted after `wait` seconds."""
+
+    def __init__(self, wait: int):
+        super().__init__("throttled")
+        self.wait = wait
+
+
+def _throttle(user: User, kind: str, source: str) -> LoginThrottle:
+    row = db.session.scalar(db.select(LoginThrottle).where(
+        LoginThrottle.user_id == user.id, LoginThrottle.kind == kind, LoginThrottle.source == source))
+    if row is None:
+        row = LoginThrottle(user_id=user.id, kind=kind, source=source, failures=0)
+        db.session.add(row)
+    return row
+
+
+def _check_throttle(user: User, kind: str, source: str) -> None:
+    row = db.session.scalar(db.select(LoginThrottle).where(
+        LoginThrottle.user_id == user.id, LoginThrottle.kind == kind, LoginThrottle.source == source))
+    now = utcnow()
+    if row is not None and row.blocked_until is not None and row.blocked_until > now:
+        raise Throttled(math.ceil((row.blocked_until - now).total_seconds()))
+
+
+def _count_failure(user: User, kind: str, source: str) -> LoginThrottle:
+    """One more wrong attempt: from the LOGIN_FREE_ATTEMPTS-th on, the next try waits, each
+    time twice as long (from LOGIN_FIRST_DELAY_SECONDS up to LOGIN_MAX_DELAY_MINUTES)."""
+    config = current_app.config
+    row = _throttle(user, kind, source)
+    row.failures = (row.failures or 0) + 1
+    now = row.last_failure_at = utcnow()
+    extra = row.failures - config["LOGIN_FREE_ATTEMPTS"]
+    if extra >= 0:
+        delay = min(config["LOGIN_FIRST_DELAY_SECONDS"] * 2 ** min(extra, 20), config["LOGIN_MAX_DELAY_MINUTES"] * 60)
+        row.blocked_until = now + timedelta(seconds=delay)
+    db.session.flush()
+    return row
+
+
+def _clear_failures(user: User, kind: str, source: str) -> None:
+    db.session.execute(sa.delete(LoginThrottle).where(
+        LoginThrottle.user_id == user.id, LoginThrottle.kind == kind, LoginThrottle.source == source))
+
+
+def authenticate(email: str, password: str, source: str = "") -> Optional[User]:
     """The active user with these credentials, or None; rehashes outdated hashes.
 
-    After LOCKOUT_THRESHOLD wrong passwords in a row the account refuses logins for
-    LOCKOUT_MINUTES, then accepts them again: slow enough to stop guessing, too short
-    to lock a victim out for long.
+    Wrong passwords are counted per account and source address: after a few, each further
+    attempt from that address waits longer (raises Throttled). The owner, logging in from
+    elsewhere, is not locked out by someone guessing; the owner is told by e-mail when the
+    waiting starts, with the way to reset the password.
     """
     user = user_by_email(email)
     if user is None:
         dummy_verify(password)
         audit.record("login.failure", target=email, detail="unknown email")
         return None
-    now = utcnow()
-    if user.locked_until is not None and user.locked_until > now:
+    try:
+        _check_throttle(user, "password", source)
+    except Throttled:
         dummy_verify(password)
-        audit.record("login.failure", actor_id=user.id, target=user.email, detail="account paused")
-        return None
+        audit.record("login.throttled", actor_id=user.id, target=user.email)
+        raise
     if not verify_password(user.password_hash, password) or not user.is_active:
-        user.failed_logins = (user.failed_logins or 0) + 1
-        if user.failed_logins >= current_app.config["LOCKOUT_THRESHOLD"]:
-            user.locked_until = now + timedelta(minutes=current_app.config["LOCKOUT_MINUTES"])
-            user.failed_logins = 0
+        row = _count_failure(user, "password", source)
         audit.record("login.failure", actor_id=user.id, target=user.email,
-                     detail="inactive" if not user.is_active else "wrong password")
-        db.session.flush()
+                     detail="inactive" if not user.is_active else f"wrong password ({row.failures})")
+        if row.failures == current_app.config["LOGIN_FREE_ATTEMPTS"] and user.is_active:
+            notifications.login_throttled(user, source)
         return None
-    user.failed_logins, user.locked_until = 0, None
+    _clear_failures(user, "password", source)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
@@ -152,7 +209,8 @@ def start_mfa(user: User, secret: str, code: str) -> Optional[list[str]]:
     if step is None:
         return None
     codes, digests = mfa.new_recovery_codes()
-    user.totp_secret, user.totp_enabled_at, user.totp_last_step = secret, utcnow(), step
+    user.set_totp_key(secret)
+    user.totp_enabled_at, user.totp_last_step = utcnow(), step
     user.recovery_codes = digests
     audit.record("mfa.enabled", actor=user, target=user.email)
     db.session.flush()
@@ -160,19 +218,24 @@ def start_mfa(user: User, secret: str, code: str) -> Optional[list[str]]:
 
 
 def check_second_factor(user: User, code: str) -> bool:
-    """A fresh TOTP code, or one of the recovery codes (which is then spent)."""
-    step = mfa.accepted_step(user.totp_secret or "", code, user.totp_last_step)
+    """A fresh TOTP code, or one of the recovery codes (which is then spent). Wrong codes
+    are counted per account: after a few, each further attempt waits longer (Throttled)."""
+    _check_throttle(user, "mfa", "")
+    step = mfa.accepted_step(user.totp_key, code, user.totp_last_step)
     if step is not None:
         user.totp_last_step = step
+        _clear_failures(user, "mfa", "")
         db.session.flush()
         return True
     remaining = mfa.use_recovery_code(user.recovery_codes or [], code)
     if remaining is not None:
         user.recovery_codes = remaining
+        _clear_failures(user, "mfa", "")
         audit.record("mfa.recovery_code_used", actor=user, target=user.email,
                      detail=f"{len(remaining)} codes left")
         db.session.flush()
         return True
+    _count_failure(user, "mfa", "")
     audit.record("mfa.failure", actor=user, target=user.email)
     db.session.flush()
     return False
@@ -180,11 +243,26 @@ def check_second_factor(user: User, code: str) -> bool:
 
 def reset_mfa(user: User, admin=None) -> None:
     """An administrator resets a lost authenticator; the officer enrols again at next login."""
-    user.totp_secret = user.totp_enabled_at = user.totp_last_step = None
+    user.set_totp_key(None)
+    user.totp_enabled_at = user.totp_last_step = None
     user.recovery_codes = []
     user.end_sessions()
     audit.record("admin.mfa_reset", actor=admin, target=user.email)
     db.session.flush()
+
+
+def rotate_secrets() -> int:
+    """Re-encrypt every stored TOTP secret with the first of ENCRYPTION_KEYS (secrets stored
+    before encryption are encrypted now); returns how many were rewritten."""
+    from portal.services.crypto import rotate
+
+    count = 0
+    for user in db.session.scalars(db.select(User).where(User.totp_secret.is_not(None))):
+        user.totp_secret = rotate(user.totp_secret)
+        count += 1
+    audit.record("admin.keys_rotated", target="totp secrets", detail=f"{count} rewritten")
+    db.session.flush()
+    return count
 
 
 def deactivate(user: User, admin=None) -> None:
@@ -238,7 +316,7 @@ def reset_password(token: str, new_password: str) -> User:
     # Receiving the link proves the address, too.
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
-    user.failed_logins, user.locked_until = 0, None
+    db.session.execute(sa.delete(LoginThrottle).where(LoginThrottle.user_id == user.id))
     user.end_sessions()
     audit.record("password.reset", actor=user, target=user.email)
     db.session.flush()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -85,7 +85,11 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         session.pop("mfa_secret", None)
-        user = ops.authenticate(form.email.data, form.password.data)
+        try:
+            user = ops.authenticate(form.email.data, form.password.data, request.remote_addr or "")
+        except ops.Throttled as exc:
+            form.password.errors.append(_throttled_message(exc.wait))
+            return render_template("accounts/login.html", form=form)
         if user is None:
             form.password.errors.append(_("The email or password is incorrect."))
         elif not user.is_confirmed:
@@ -100,6 +104,20 @@ def login():
             _complete_login(user)
             return redirect_next()
     return render_template("accounts/login.html", form=form)
+
+
+def _wait_text(seconds: int) -> str:
+    from flask_babel import ngettext
+
+    if seconds < 90:
+        return ngettext("%(num)d second", "%(num)d seconds", seconds)
+    return ngettext("%(num)d minute", "%(num)d minutes", (seconds + 59) // 60)
+
+
+def _throttled_message(seconds: int) -> str:
+    return _("Several wrong passwords were tried for this account from your connection, so the next try has to "
+             "wait %(wait)s. If you have forgotten the password, you can choose a new one now.",
+             wait=_wait_text(seconds))
 
 
 def _complete_login(user: User) -> None:
@@ -133,7 +151,13 @@ def mfa_verify():
         return redirect(url_for("accounts.mfa_setup"))
     form = MfaForm()
     if form.validate_on_submit():
-        if ops.check_second_factor(user, form.code.data):
+        try:
+            accepted = ops.check_second_factor(user, form.code.data)
+        except ops.Throttled as exc:
+            form.code.errors.append(_("Too many wrong codes. Wait %(wait)s before the next try.",
+                                      wait=_wait_text(exc.wait)))
+            return render_template("accounts/mfa_verify.html", form=form)
+        if accepted:
             target = session["mfa_pending"].get("next") or url_for("public.home")
             _complete_login(user)
             return redirect(target)

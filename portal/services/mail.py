@@ -16,7 +16,7 @@ from flask_babel import force_locale
 from flask_mail import Message
 
 from portal.extensions import mail
-from portal.services.unit_of_work import after_commit
+from portal.services.unit_of_work import after_commit, after_response
 
 
 def external_url(endpoint: str, **values) -> str:
@@ -67,7 +67,8 @@ def send_mail(to: str, template: str, language: str = "vi", **context) -> None:
     subject, _, body = text.strip().partition("\n")
     message = PortalMessage(subject=" ".join(subject.split()), recipients=[to], body=body.strip() + "\n")
     message.sender = current_app.config["MAIL_DEFAULT_SENDER"]
-    after_commit(_deliver, current_app._get_current_object(), message)
+    # Sent once the change is committed, and once the answer has gone to the user.
+    after_commit(after_response, _deliver, current_app._get_current_object(), message)
 
 
 def _deliver(app, message: Message) -> None:

@@ -31,6 +31,18 @@ def after_commit(func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
     _pending().append((func, args, kwargs))
 
 
+def after_response(func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    """Run `func` once the response has been sent (mail): the answer's timing then depends
+    neither on the mail server nor on whether there was anything to send (a reset link for
+    an address with no account). Outside a request it runs at once."""
+    from flask import has_request_context
+
+    if not has_request_context():
+        func(*args, **kwargs)
+        return
+    g.setdefault("_after_response", []).append((func, args, kwargs))
+
+
 def on_rollback(func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
     """Queue an undo (e.g. delete a file just written) for when the unit of work fails."""
     _undo().append((func, args, kwargs))
@@ -71,7 +83,7 @@ def finish_request(response):
     """
     if response.status_code >= 400:
         rollback()
-        return response
+        return _send_afterwards(response)
     try:
         commit()
     except Exception:
@@ -79,4 +91,22 @@ def finish_request(response):
         from portal.errors import render_error
 
         return current_app.make_response(render_error(500))
+    return _send_afterwards(response)
+
+
+def _send_afterwards(response):
+    """Hand what waits for the response (mail) to the server, to run when it has sent it."""
+    waiting = g.pop("_after_response", [])
+    if waiting:
+        app = current_app._get_current_object()
+
+        def run():
+            with app.app_context():
+                for func, args, kwargs in waiting:
+                    try:
+                        func(*args, **kwargs)
+                    except Exception:  # one failed mail must not stop the others
+                        app.logger.exception("%s failed after the response", func)
+
+        response.call_on_close(run)
     return response

@@ -126,3 +126,14 @@ def test_an_over_long_email_stops_at_its_length(client, db):
         page = client.post(path, data={"email": address, "password": "p"}).get_data(as_text=True)
         assert "Địa chỉ email có tối đa 254 ký tự." in page, path
         assert "Địa chỉ email không hợp lệ." not in page, path
+
+
+def test_reset_mail_leaves_after_the_answer(client, db, outbox):
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    response = client.post("/account/forgot", data={"email": user.email}, buffered=False)
+    assert response.status_code == 302
+    assert outbox.to(user.email) == []  # the answer does not wait for the mail
+    response.close()  # what a server does once the answer is sent
+    assert len(outbox.to(user.email)) == 1

@@ -36,7 +36,8 @@ def test_staff_must_enrol_before_getting_in(client, db, role):
     assert client.get("/account/profile").status_code == 302  # the password alone is not a login
     secret, _codes = enrol(client, user)
     assert client.get("/account/profile").status_code == 200
-    assert db.session.get(User, user.id).totp_secret == secret
+    stored = db.session.get(User, user.id)
+    assert stored.totp_key == secret and secret not in stored.totp_secret  # encrypted at rest
 
 
 def test_investors_log_in_with_the_password_alone(client, db):
@@ -106,3 +107,44 @@ def test_an_abandoned_enrolment_key_is_not_passed_to_the_next_officer(client, db
     client.post("/account/login", data={"email": second.email, "password": PASSWORD})
     key_second = re.search(r'<code class="secret">(\w+)</code>', client.get("/account/mfa/setup").get_data(as_text=True))
     assert key_first.group(1) != key_second.group(1)
+
+
+def test_recovery_codes_are_long_and_hashed_with_argon2(app, db):
+    user = UserFactory(desk_officer=True)
+    _secret, codes = enrol(app.test_client(), user)
+    assert all(len(code.replace("-", "")) == 16 for code in codes)  # 16 of 32 symbols: 80 bits
+    stored = db.session.get(User, user.id).recovery_codes
+    assert all(item.startswith("$argon2id$") for item in stored)
+    assert not any(code.replace("-", "") in "".join(stored) for code in codes)
+
+
+def test_secrets_are_rotated_to_a_new_key(app, db):
+    from portal.services.crypto import new_key
+
+    user = UserFactory(desk_officer=True)
+    user.set_totp_key("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    legacy = UserFactory(desk_officer=True, totp_secret="KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU")  # from before encryption
+    db.session.commit()
+    old_key, fresh = app.config["ENCRYPTION_KEYS"], new_key()
+    old_token = user.totp_secret
+    try:
+        app.config["ENCRYPTION_KEYS"] = fresh + "," + (old_key or _derived_key(app))
+        assert user.totp_key == "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # the old key still reads
+        result = app.test_cli_runner().invoke(args=["users", "rotate-keys"])
+        assert result.exit_code == 0 and "secrets re-encrypted: 2" in result.output
+        db.session.refresh(user)
+        db.session.refresh(legacy)
+        assert user.totp_secret != old_token and legacy.totp_secret.startswith("gAAAAA")
+        app.config["ENCRYPTION_KEYS"] = fresh  # the old key removed: everything still reads
+        assert user.totp_key == "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+        assert legacy.totp_key == "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU"
+    finally:
+        app.config["ENCRYPTION_KEYS"] = old_key
+
+
+def _derived_key(app):
+    import base64
+    import hashlib
+
+    return base64.urlsafe_b64encode(hashlib.sha256(b"portal.encryption:" + app.config["SECRET_KEY"].encode())
+                                    .digest()).decode()

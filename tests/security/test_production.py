@@ -33,12 +33,14 @@ def test_production_cookies_headers_and_proxy(monkeypatch, database_url):
 
 def production_env(monkeypatch, database_url, **values):
     env = {"SECRET_KEY": "k" * 48, "DATABASE_URL": database_url, "PUBLIC_URL": "https://motcua.example.gov.vn",
+           "ENCRYPTION_KEYS": "Lm2cJ0vJ3gtk8b3ZTeX3o0w6fZQ8H9xLr9l1oD6n3yE=",
            "REDIS_URL": "", "WEB_CONCURRENCY": "1", "GUNICORN_CMD_ARGS": "", **values}
     for name, value in env.items():
         monkeypatch.setenv(name, value)
 
 
 @pytest.mark.parametrize("values, message", [
+    ({"ENCRYPTION_KEYS": ""}, "ENCRYPTION_KEYS"),
     ({"SECRET_KEY": "short-but-not-empty"}, "SECRET_KEY must be at least 32 bytes"),
     ({"WEB_CONCURRENCY": "2"}, "need REDIS_URL"),
     ({"GUNICORN_CMD_ARGS": "--workers 4"}, "need REDIS_URL"),

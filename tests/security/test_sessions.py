@@ -84,18 +84,51 @@ def test_idle_and_absolute_timeouts(app, db):
         assert not logged_in(client)  # ... but a session lasts 12 hours at most
 
 
-def test_repeated_failures_pause_the_account_briefly(app, db):
-    user = UserFactory()
+def client_from(app, address):
     client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_wrong_passwords_slow_that_connection_not_the_owner(app, db, outbox):
+    user = UserFactory()
+    guesser, owner = client_from(app, "203.0.113.7"), client_from(app, "198.51.100.20")
     start = time.time()
     with time_machine.travel(start, tick=False):
         for _ in range(5):
-            login(client, user, "sai-mat-khau-1")
-        response = login(client, user)  # the right password, but paused
-        assert "Email hoặc mật khẩu không đúng." in response.get_data(as_text=True)
-    with time_machine.travel(start + 6 * 60, tick=False):
-        assert login(client, user).status_code == 302  # five minutes later it works again
-    assert db.session.get(User, user.id).failed_logins == 0
+            login(guesser, user, "sai-mat-khau-1")
+        page = login(guesser, user).get_data(as_text=True)  # the right password, but it must wait
+        assert "nên lần thử tiếp theo phải chờ 30 giây" in page
+        assert login(owner, user).status_code == 302  # the owner, elsewhere, is not locked out
+    with time_machine.travel(start + 31, tick=False):
+        login(guesser, user, "sai-mat-khau-1")  # the sixth wrong one: the wait doubles
+        assert "phải chờ 60 giây" in login(guesser, user).get_data(as_text=True)
+    with time_machine.travel(start + 92, tick=False):
+        assert login(guesser, user).status_code == 302  # after the wait, the right password works
+    [mail] = [m for m in outbox.to(user.email) if "Mật khẩu sai" in m["Subject"]]  # told once
+    assert "203.0.113.7" in outbox.body(mail) and "/account/forgot" in outbox.body(mail)
+
+
+def test_wrong_second_factor_codes_are_limited_per_account(app, db):
+    import pyotp
+
+    from portal.accounts.models import LoginThrottle
+    from tests.security.test_mfa import enrol, password_step
+
+    user = UserFactory(desk_officer=True)
+    start = time.time()
+    with time_machine.travel(start, tick=False):
+        secret, _codes = enrol(app.test_client(), user)
+    with time_machine.travel(start + 60, tick=False):
+        for n in range(5):
+            client = client_from(app, f"203.0.113.{n}")  # from everywhere
+            password_step(client, user)
+            client.post("/account/mfa", data={"code": "000000"})
+        client = app.test_client()
+        password_step(client, user)
+        page = client.post("/account/mfa", data={"code": pyotp.TOTP(secret).now()}).get_data(as_text=True)
+        assert "Nhập sai mã quá nhiều lần" in page
+    assert db.session.scalar(db.select(LoginThrottle.failures).where(LoginThrottle.kind == "mfa")) == 5
 
 
 def test_logins_are_audited_safely(app, db):
