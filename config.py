@@ -82,6 +82,9 @@ class Config:
     # Accounts.
     EMAIL_CONFIRM_MAX_AGE = _int("EMAIL_CONFIRM_MAX_AGE", 3 * 24 * 3600)
     PASSWORD_RESET_MAX_AGE = _int("PASSWORD_RESET_MAX_AGE", 3600)
+    INVITATION_MAX_AGE = _int("INVITATION_MAX_AGE", 14 * 24 * 3600)
+    # Registrations not confirmed within this many days expire (`flask users purge-unconfirmed`).
+    REGISTRATION_EXPIRY_DAYS = _int("REGISTRATION_EXPIRY_DAYS", 3)
     PASSWORD_MIN_LENGTH = 10
     # Wrong passwords (per account and address) and wrong second-factor codes (per account):
     # free attempts, then each waits twice as long as the one before, up to a maximum.

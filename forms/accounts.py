@@ -17,7 +17,7 @@ from wtforms.validators import (
 )
 
 from forms.common import LANGUAGE_CHOICES, LINE, STRIP, country_choices
-from portal.accounts.queries import email_taken, enterprise_code_taken
+from portal.accounts.queries import email_taken
 from portal.accounts.security import is_common_password, personal_password
 
 # Mã số doanh nghiệp: 10 digits; a dependent unit adds "-" and 3 digits.
@@ -163,10 +163,8 @@ class RegistrationForm(FlaskForm):
             raise ValidationError(
                 _l("An enterprise code has 10 digits, for example 6100123456 (a branch: 6100123456-001).")
             )
-        if enterprise_code_taken(code):
-            raise ValidationError(
-                _l("This enterprise is already registered. Ask its representative on the portal to add you.")
-            )
+        # An enterprise already on the portal: the registration becomes a request to join it
+        # (its representative approves), decided when the address is confirmed.
 
 
 class LoginForm(FlaskForm):
@@ -234,3 +232,14 @@ class ChangeEmailForm(FlaskForm):
     def validate_email(self, field):
         if email_taken(field.data):
             raise ValidationError(_l("An account with this email already exists."))
+
+
+class InviteForm(FlaskForm):
+    email = _email_field(_l("Email of the person to invite"))
+    submit = SubmitField(_l("Send the invitation"))
+
+
+class ActionForm(FlaskForm):
+    """A button with its CSRF token (approve, remove, accept...)."""
+
+    submit = SubmitField(_l("Confirm"))

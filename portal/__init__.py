@@ -90,7 +90,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    from portal.accounts.cli import demo_cli, users_cli
+    from portal.accounts.cli import demo_cli, enterprises_cli, users_cli
     from portal.catalogue.cli import catalogue_cli
     from portal.dossiers.cli import dossiers_cli
     from portal.services.cli import backup, restore, storage_cli
@@ -101,6 +101,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(catalogue_cli)
     app.cli.add_command(dossiers_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(enterprises_cli)
     app.cli.add_command(demo_cli)
 
 

@@ -49,7 +49,8 @@ def register_error_handlers(app) -> None:
 
 
 # The ids in a URL that name something someone may not see.
-OBJECT_IDS = ("dossier_id", "project_id", "file_id", "slip_id", "item_id", "document_id")
+OBJECT_IDS = ("dossier_id", "project_id", "file_id", "slip_id", "item_id", "document_id", "enterprise_id", "member_id",
+              "invitation_id")
 
 
 def _audit_refusal(exc: HTTPException) -> None:

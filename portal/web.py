@@ -41,6 +41,24 @@ def roles_required(*roles):
     return decorator
 
 
+def enterprise_required(view):
+    """Pages that act for an enterprise: an investor whose request to join one still waits
+    (or who acts for none) is sent to the profile, which says why."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        from flask import flash
+        from flask_babel import gettext as _
+
+        if current_user.is_authenticated and not current_user.enterprise_ids:
+            flash(_("You can file dossiers once you act for an enterprise: your request to join one is waiting "
+                    "for its representative's approval."), "warning")
+            return redirect(url_for("accounts.profile"))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
 def writes_on_get(view):
     """Mark a GET view that writes (an audit row, a slip's first render): on SQLite its
     transaction then takes the write lock when it begins, as a POST's does (portal/db.py).

@@ -273,7 +273,9 @@ def world(db, make_draft):
     slip = db.session.scalars(db.select(Slip).where(Slip.dossier_id == dossier.id)).first()
     ids = {"dossier": dossier.id, "project": dossier.project_id, "file": dossier.files[0].id, "slip": slip.id,
            "document": dossier.procedure.documents[0].id,
-           "item": db.session.scalar(db.select(SupplementItem.id))}
+           "item": db.session.scalar(db.select(SupplementItem.id)),
+           "enterprise": min(people["investor_a"].enterprise_ids),
+           "member": people["investor_a"].memberships[0].id}
     return people, ids
 
 

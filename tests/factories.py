@@ -29,6 +29,7 @@ class EnterpriseFactory(BaseFactory):
     address = "Lô A1, KCN Hòa Bình, thành phố Kon Tum"
     legal_representative = "Nguyễn Văn Đại Diện"
     country = "VN"
+    claimed_at = factory.LazyFunction(utcnow)
 
 
 def _unit_for(role: Role):

@@ -14,6 +14,7 @@ from portal.extensions import db
 from portal.services.unit_of_work import commit
 
 users_cli = AppGroup("users", help="Officer and administrator accounts.")
+enterprises_cli = AppGroup("enterprises", help="Investor enterprises.")
 demo_cli = AppGroup("demo", help="Demo data (never loaded unless asked).")
 
 STAFF_ROLES = [r.value for r in Role if r is not Role.INVESTOR]
@@ -42,6 +43,44 @@ def create_user(role: str, unit_code: str | None, email: str, full_name: str, po
         raise click.ClickException(str(exc)) from exc
     commit()
     click.echo(f"created {user.role.value} {user.email}" + (f" in {user.unit.code}" if user.unit else ""))
+
+
+@users_cli.command("purge-unconfirmed")
+@click.option("--days", type=int, default=None, help="Age in days (default REGISTRATION_EXPIRY_DAYS).")
+def purge_unconfirmed(days: int | None) -> None:
+    """Delete registrations never confirmed (run daily from cron): the enterprises they only
+    requested go with them."""
+    days = days if days is not None else current_app.config["REGISTRATION_EXPIRY_DAYS"]
+    count = ops.purge_unconfirmed(days)
+    commit()
+    click.echo(f"unconfirmed registrations removed: {count}")
+
+
+@enterprises_cli.command("release")
+@click.argument("code")
+@click.option("--operator", default="", help="Who decides (for the audit trail).")
+def release(code: str, operator: str) -> None:
+    """Free an enterprise code held by the wrong people; the enterprise keeps its dossiers."""
+    try:
+        enterprise = ops.release_enterprise(code, operator)
+    except ops.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    commit()
+    click.echo(f"released {code} from {enterprise.name}")
+
+
+@enterprises_cli.command("transfer")
+@click.argument("code")
+@click.option("--to", "email", required=True, help="E-mail of the new representative (a confirmed investor).")
+@click.option("--operator", default="", help="Who decides (for the audit trail).")
+def transfer(code: str, email: str, operator: str) -> None:
+    """Make another account the representative of the enterprise holding CODE."""
+    try:
+        enterprise = ops.transfer_enterprise(code, email, operator)
+    except ops.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    commit()
+    click.echo(f"{enterprise.name}: representative is now {email}")
 
 
 @users_cli.command("rotate-keys")
@@ -121,7 +160,7 @@ def load_demo() -> None:
                         email_confirmed_at=utcnow())
         enterprise = Enterprise(name="Công ty TNHH Nông sản Sao Mai Kon Tum", enterprise_code="6101234567",
                                 address="Lô C2, KCN Sao Mai, thành phố Kon Tum",
-                                legal_representative="Võ Minh Đầu Tư", country="VN")
+                                legal_representative="Võ Minh Đầu Tư", country="VN", claimed_at=utcnow())
         db.session.add(EnterpriseMember(user=investor, enterprise=enterprise, is_representative=True))
         created += 1
     commit()

@@ -132,20 +132,49 @@ class User(UserMixin, db.Model):
 
     @property
     def enterprises(self) -> list["Enterprise"]:
-        return [m.enterprise for m in self.memberships]
+        """The enterprises this user acts for (a request to join still waiting does not count)."""
+        return [m.enterprise for m in self.memberships if m.is_active]
 
     @property
     def enterprise_ids(self) -> set[int]:
-        return {m.enterprise_id for m in self.memberships}
+        return {m.enterprise_id for m in self.memberships if m.is_active}
+
+    @property
+    def pending_memberships(self) -> list["EnterpriseMember"]:
+        return [m for m in self.memberships if not m.is_active]
+
+    def represents(self, enterprise: "Enterprise") -> bool:
+        return any(m.enterprise_id == enterprise.id and m.is_active and m.is_representative for m in self.memberships)
+
+
+class MemberStatus(enum.StrEnum):
+    ACTIVE = "active"
+    PENDING = "pending"  # asked to join; waits for the representative
+
+    @property
+    def title(self) -> str:
+        return str(_MEMBER_STATUS_TITLES[self])
+
+
+_MEMBER_STATUS_TITLES = {
+    MemberStatus.ACTIVE: _l("Member"),
+    MemberStatus.PENDING: _l("Waiting for approval"),
+}
 
 
 class Enterprise(db.Model):
+    """An investor enterprise. Its code is claimed only when the person who registered it
+    confirms their e-mail address: until then it is only requested (`requested_code`), so
+    nobody can hold a real company's code with an unconfirmed registration."""
+
     __tablename__ = "enterprises"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(255))
-    # Mã số doanh nghiệp; a foreign investor without a Vietnamese enterprise has none yet.
+    # Mã số doanh nghiệp, once claimed; a foreign investor without a Vietnamese enterprise has none yet.
     enterprise_code: Mapped[Optional[str]] = mapped_column(sa.String(20), unique=True)
+    requested_code: Mapped[Optional[str]] = mapped_column(sa.String(20))
+    claimed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     address: Mapped[str] = mapped_column(sa.String(255))
     legal_representative: Mapped[str] = mapped_column(sa.String(200))
     country: Mapped[str] = mapped_column(sa.String(2), default="VN")  # ISO 3166-1 alpha-2
@@ -158,6 +187,10 @@ class Enterprise(db.Model):
     @property
     def is_foreign(self) -> bool:
         return self.country != "VN"
+
+    @property
+    def representative(self) -> Optional["User"]:
+        return next((m.user for m in self.members if m.is_representative and m.is_active), None)
 
 
 class EnterpriseMember(db.Model):
@@ -172,10 +205,35 @@ class EnterpriseMember(db.Model):
     )
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     is_representative: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[MemberStatus] = mapped_column(str_enum(MemberStatus), default=MemberStatus.ACTIVE)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     enterprise: Mapped[Enterprise] = relationship(back_populates="members")
     user: Mapped[User] = relationship(back_populates="memberships")
+
+    @property
+    def is_active(self) -> bool:
+        return self.status is MemberStatus.ACTIVE
+
+
+class EnterpriseInvitation(db.Model):
+    """The representative invites someone, by e-mail, to act for the enterprise."""
+
+    __tablename__ = "enterprise_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(sa.ForeignKey("enterprises.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    invited_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    accepted_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+    enterprise: Mapped[Enterprise] = relationship()
+    invited_by: Mapped[Optional[User]] = relationship()
+
+    @validates("email")
+    def _normalise_email(self, key, value):
+        return normalise_email(value)
 
 
 class LoginThrottle(db.Model):

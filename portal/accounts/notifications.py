@@ -50,3 +50,23 @@ def registration_attempt(user) -> None:
     told (the person registering is told nothing more than for a new address)."""
     send_mail(user.email, "accounts/emails/registration_attempt", user.language, user=user,
               login=external_url("accounts.login"), link=external_url("accounts.forgot"))
+
+
+def join_request(representative, user, enterprise) -> None:
+    """Someone asks to act for the enterprise: its representative decides."""
+    send_mail(representative.email, "accounts/emails/join_request", representative.language, user=representative,
+              applicant=user, enterprise=enterprise, link=external_url("accounts.enterprise", enterprise_id=enterprise.id))
+
+
+def invitation(invitation, token: str, has_account: bool) -> None:
+    endpoint = "accounts.invitation" if has_account else "accounts.register"
+    link = (external_url(endpoint, token=token) if has_account
+            else external_url(endpoint, invitation=token))
+    send_mail(invitation.email, "accounts/emails/invitation", "vi", enterprise=invitation.enterprise,
+              inviter=invitation.invited_by, link=link, has_account=has_account,
+              days=current_app.config["INVITATION_MAX_AGE"] // 86400)
+
+
+def membership_approved(user, enterprise) -> None:
+    send_mail(user.email, "accounts/emails/membership_approved", user.language, user=user, enterprise=enterprise,
+              link=external_url("projects.index"))

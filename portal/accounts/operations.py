@@ -11,10 +11,13 @@ from typing import Optional
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from portal.accounts import mfa, notifications
 from portal.audit import operations as audit
-from portal.accounts.models import Enterprise, EnterpriseMember, LoginThrottle, Role, User, normalise_email
+from portal.accounts.models import (
+    Enterprise, EnterpriseInvitation, EnterpriseMember, LoginThrottle, MemberStatus, Role, User, normalise_email,
+)
 from portal.accounts.queries import user_by_email
 from portal.accounts.security import (
     TokenError,
@@ -68,9 +71,9 @@ def register_investor(
         role=Role.INVESTOR,
         language=language,
     )
-    enterprise = Enterprise(
+    enterprise = Enterprise(  # its code is only requested until the address is confirmed
         name=enterprise_name.strip(),
-        enterprise_code=(enterprise_code or "").strip() or None,
+        requested_code=(enterprise_code or "").strip() or None,
         address=address.strip(),
         legal_representative=legal_representative.strip(),
         country=country,
@@ -109,8 +112,203 @@ def confirm_email(token: str) -> User:
         raise AccountError("invalid")
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
+        _claim_enterprises(user)
     db.session.flush()
     return user
+
+
+# --- enterprises: claims, requests to join, invitations ---------------------------------
+
+def _claim_enterprises(user: User) -> None:
+    """On confirmation, the enterprise the user registered claims its code; if a confirmed
+    enterprise already holds that code, the registration becomes a request to join it
+    (a membership at once when its representative invited this address)."""
+    from sqlalchemy.exc import IntegrityError
+
+    for member in list(user.memberships):
+        enterprise = member.enterprise
+        if enterprise.claimed_at is not None:
+            continue
+        code = enterprise.requested_code
+        holder = _enterprise_by_code(code) if code else None
+        if holder is None:
+            try:
+                with db.session.begin_nested():  # two confirmations of one code at once: one wins
+                    enterprise.enterprise_code, enterprise.claimed_at = code, utcnow()
+                    db.session.flush()
+            except IntegrityError:
+                holder = _enterprise_by_code(code)
+        if holder is not None:
+            user.memberships.remove(member)
+            db.session.delete(enterprise)
+            db.session.flush()
+            _join(user, holder)
+        else:
+            audit.record("enterprise.claimed", actor=user, target=code or enterprise.name)
+
+
+def _enterprise_by_code(code: str) -> Optional[Enterprise]:
+    return db.session.scalar(db.select(Enterprise).where(Enterprise.enterprise_code == code))
+
+
+def _open_invitation(enterprise: Enterprise, email: str) -> Optional[EnterpriseInvitation]:
+    return db.session.scalar(db.select(EnterpriseInvitation).where(
+        EnterpriseInvitation.enterprise_id == enterprise.id, EnterpriseInvitation.email == normalise_email(email),
+        EnterpriseInvitation.accepted_at.is_(None)))
+
+
+def _join(user: User, enterprise: Enterprise) -> EnterpriseMember:
+    invitation = _open_invitation(enterprise, user.email)
+    status = MemberStatus.ACTIVE if invitation else MemberStatus.PENDING
+    member = EnterpriseMember(user=user, enterprise=enterprise, status=status)
+    db.session.add(member)
+    if invitation is not None:
+        invitation.accepted_at = utcnow()
+    db.session.flush()
+    audit.record("enterprise.joined" if invitation else "enterprise.join_requested", actor=user,
+                 target=enterprise.enterprise_code or enterprise.name)
+    representative = enterprise.representative
+    if invitation is None and representative is not None:
+        notifications.join_request(representative, user, enterprise)
+    return member
+
+
+def _require_representative(enterprise: Enterprise, user: User) -> None:
+    if not user.represents(enterprise):
+        raise AccountError(_("Only the enterprise's representative can do this."))
+
+
+def invite_member(enterprise: Enterprise, representative: User, email: str) -> EnterpriseInvitation:
+    """The representative invites an address to act for the enterprise: a link by mail, to
+    accept with an existing account or to register with (and join at confirmation)."""
+    _require_representative(enterprise, representative)
+    email = normalise_email(email)
+    if any(m.user.email == email and m.is_active for m in enterprise.members):
+        raise AccountError(_("%(email)s is already a member of the enterprise.", email=email))
+    invitation = _open_invitation(enterprise, email) or EnterpriseInvitation(
+        enterprise=enterprise, email=email, invited_by=representative)
+    db.session.add(invitation)
+    db.session.flush()
+    token = make_token("invite", {"i": invitation.id, "e": invitation.email})
+    notifications.invitation(invitation, token, has_account=user_by_email(email) is not None)
+    audit.record("enterprise.invited", actor=representative, target=email,
+                 detail=enterprise.enterprise_code or enterprise.name)
+    return invitation
+
+
+def invitation_for(token: str) -> EnterpriseInvitation:
+    data = _read_link("invite", token, "INVITATION_MAX_AGE")
+    invitation = db.session.get(EnterpriseInvitation, data.get("i"))
+    if invitation is None or invitation.email != data.get("e") or invitation.accepted_at is not None:
+        raise AccountError("used")
+    return invitation
+
+
+def accept_invitation(token: str, user: User) -> Enterprise:
+    """The invited person, logged in with the invited address, joins the enterprise."""
+    invitation = invitation_for(token)
+    if user.email != invitation.email:
+        raise AccountError(_("This invitation is for another email address: log in with that one."))
+    enterprise = invitation.enterprise
+    member = next((m for m in user.memberships if m.enterprise_id == enterprise.id), None)
+    if member is None:
+        db.session.add(EnterpriseMember(user=user, enterprise=enterprise, status=MemberStatus.ACTIVE))
+    else:
+        member.status = MemberStatus.ACTIVE
+    invitation.accepted_at = utcnow()
+    audit.record("enterprise.joined", actor=user, target=enterprise.enterprise_code or enterprise.name)
+    db.session.flush()
+    return enterprise
+
+
+def _member_of(enterprise: Enterprise, member_id: int) -> EnterpriseMember:
+    member = next((m for m in enterprise.members if m.id == member_id), None)
+    if member is None:
+        raise AccountError(_("This person is not a member of the enterprise."))
+    return member
+
+
+def approve_member(enterprise: Enterprise, representative: User, member_id: int) -> EnterpriseMember:
+    """The representative accepts a request to join."""
+    _require_representative(enterprise, representative)
+    member = _member_of(enterprise, member_id)
+    member.status = MemberStatus.ACTIVE
+    audit.record("enterprise.member_approved", actor=representative, target=member.user.email,
+                 detail=enterprise.enterprise_code or enterprise.name)
+    db.session.flush()
+    notifications.membership_approved(member.user, enterprise)
+    return member
+
+
+def remove_member(enterprise: Enterprise, representative: User, member_id: int) -> None:
+    """The representative removes a member, or turns down a request to join; the
+    representative cannot be removed this way (an operator transfers the enterprise)."""
+    _require_representative(enterprise, representative)
+    member = _member_of(enterprise, member_id)
+    if member.is_representative:
+        raise AccountError(_("The representative cannot be removed; ask the Board to transfer the enterprise."))
+    audit.record("enterprise.member_removed", actor=representative, target=member.user.email,
+                 detail=enterprise.enterprise_code or enterprise.name)
+    enterprise.members.remove(member)
+    db.session.flush()
+
+
+def revoke_invitation(enterprise: Enterprise, representative: User, invitation_id: int) -> None:
+    _require_representative(enterprise, representative)
+    invitation = db.session.get(EnterpriseInvitation, invitation_id)
+    if invitation is None or invitation.enterprise_id != enterprise.id or invitation.accepted_at is not None:
+        raise AccountError(_("This invitation is no longer open."))
+    db.session.delete(invitation)
+    db.session.flush()
+
+
+def purge_unconfirmed(days: int) -> int:
+    """Registrations never confirmed within `days` expire: the accounts and the enterprises
+    they only requested go (their codes were never claimed). Returns how many accounts."""
+    limit = utcnow() - timedelta(days=days)
+    expired = list(db.session.scalars(db.select(User).where(
+        User.role == Role.INVESTOR, User.email_confirmed_at.is_(None), User.created_at < limit)))
+    for user in expired:
+        for member in list(user.memberships):
+            if member.enterprise.claimed_at is None and len(member.enterprise.members) == 1:
+                db.session.delete(member.enterprise)
+        db.session.delete(user)
+    if expired:
+        audit.record("admin.unconfirmed_purged", target=f"{len(expired)} accounts", detail=f"older than {days} days")
+    db.session.flush()
+    return len(expired)
+
+
+def release_enterprise(code: str, operator: str = "") -> Enterprise:
+    """An operator frees an enterprise code held by the wrong people (squatting): the
+    enterprise keeps its members and dossiers but no longer holds the code."""
+    enterprise = _enterprise_by_code(code)
+    if enterprise is None:
+        raise AccountError(f"No enterprise holds the code {code}.")
+    enterprise.enterprise_code, enterprise.requested_code = None, code
+    audit.record("admin.enterprise_released", target=code, detail=f"{enterprise.name} ({operator})")
+    db.session.flush()
+    return enterprise
+
+
+def transfer_enterprise(code: str, email: str, operator: str = "") -> Enterprise:
+    """An operator makes another (confirmed) account the enterprise's representative."""
+    enterprise = _enterprise_by_code(code)
+    user = user_by_email(email)
+    if enterprise is None:
+        raise AccountError(f"No enterprise holds the code {code}.")
+    if user is None or user.role is not Role.INVESTOR or not user.is_confirmed:
+        raise AccountError(f"No confirmed investor account {email}.")
+    for member in enterprise.members:
+        member.is_representative = False
+    member = next((m for m in enterprise.members if m.user_id == user.id), None)
+    if member is None:
+        member = EnterpriseMember(user=user, enterprise=enterprise)
+        db.session.add(member)
+    member.status, member.is_representative = MemberStatus.ACTIVE, True
+    audit.record("admin.enterprise_transferred", target=code, detail=f"to {user.email} ({operator})")
+    db.session.flush()
+    return enterprise
 
 
 class Throttled(AccountError):

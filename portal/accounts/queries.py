@@ -15,8 +15,16 @@ def email_taken(email: str) -> bool:
     return user_by_email(email) is not None
 
 
-def enterprise_code_taken(code: str) -> bool:
-    return (
-        db.session.scalar(db.select(Enterprise.id).where(Enterprise.enterprise_code == code.strip()))
-        is not None
-    )
+def enterprise_of(user, enterprise_id: int) -> Optional[Enterprise]:
+    """The enterprise if `user` is an active member of it (else None: 404)."""
+    if enterprise_id not in user.enterprise_ids:
+        return None
+    return db.session.get(Enterprise, enterprise_id)
+
+
+def open_invitations(enterprise: Enterprise) -> list:
+    from portal.accounts.models import EnterpriseInvitation
+
+    return list(db.session.scalars(db.select(EnterpriseInvitation).where(
+        EnterpriseInvitation.enterprise_id == enterprise.id, EnterpriseInvitation.accepted_at.is_(None))
+        .order_by(EnterpriseInvitation.created_at)))

@@ -3,28 +3,30 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from forms.accounts import (
+    ActionForm,
     ChangeEmailForm,
     ChangePasswordForm,
     ConfirmForm,
     EmailOnlyForm,
+    InviteForm,
     LoginForm,
     MfaForm,
     ProfileForm,
     RegistrationForm,
     ResetPasswordForm,
 )
-from portal.accounts import mfa
+from portal.accounts import mfa, queries
 from portal.accounts import operations as ops
-from portal.accounts.models import User
+from portal.accounts.models import Role, User
 from portal.extensions import db
 from portal.extensions import limiter
 from portal.i18n import current_language
-from portal.web import config_limit, redirect_next, safe_next
+from portal.web import attempt, config_limit, redirect_next, roles_required, safe_next
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
@@ -40,7 +42,7 @@ TOKEN_MESSAGES = {
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("public.home"))
-    form = RegistrationForm(language=current_language())
+    form = RegistrationForm(language=current_language(), **_invited(request.args.get("invitation", "")))
     if form.validate_on_submit():
         data = {k: v for k, v in form.data.items() if k not in {"confirm", "submit", "csrf_token"}}
         ops.register_investor(**data)
@@ -275,6 +277,95 @@ def change_email():
             return redirect(url_for("accounts.login"))
     return render_template("accounts/profile.html", form=ProfileForm(obj=current_user),
                            password_form=ChangePasswordForm(), email_form=email_form)
+
+
+def _invited(token: str) -> dict:
+    """Registration from an invitation: the form comes filled with the address and the
+    enterprise (the registration joins it when the address is confirmed)."""
+    if not token:
+        return {}
+    try:
+        invitation = ops.invitation_for(token)
+    except ops.AccountError:
+        return {}
+    enterprise = invitation.enterprise
+    return {"email": invitation.email, "enterprise_name": enterprise.name, "address": enterprise.address,
+            "enterprise_code": enterprise.enterprise_code or "", "legal_representative": enterprise.legal_representative,
+            "country": enterprise.country}
+
+
+# --- the enterprise: members, requests to join, invitations -------------------------------
+
+def _enterprise(enterprise_id: int):
+    return queries.enterprise_of(current_user, enterprise_id) or abort(404)
+
+
+@bp.get("/enterprise/<int:enterprise_id>")
+@roles_required(Role.INVESTOR)
+def enterprise(enterprise_id: int, invite_form=None):
+    found = _enterprise(enterprise_id)
+    return render_template("accounts/enterprise.html", enterprise=found, invite_form=invite_form or InviteForm(),
+                           action_form=ActionForm(), invitations=queries.open_invitations(found),
+                           is_representative=current_user.represents(found))
+
+
+def _enterprise_action(enterprise_id: int, run, done: str):
+    found = _enterprise(enterprise_id)
+    if ActionForm().validate_on_submit() and attempt(lambda: run(found), ops.AccountError):
+        flash(done, "success")
+    return redirect(url_for("accounts.enterprise", enterprise_id=found.id))
+
+
+@bp.post("/enterprise/<int:enterprise_id>/invite")
+@roles_required(Role.INVESTOR)
+def invite(enterprise_id: int):
+    found = _enterprise(enterprise_id)
+    form = InviteForm()
+    if form.validate_on_submit() and attempt(lambda: ops.invite_member(found, current_user, form.email.data),
+                                             ops.AccountError):
+        flash(_("The invitation has been sent to %(email)s.", email=form.email.data), "success")
+        return redirect(url_for("accounts.enterprise", enterprise_id=found.id))
+    return enterprise(enterprise_id, invite_form=form)
+
+
+@bp.post("/enterprise/<int:enterprise_id>/members/<int:member_id>/approve")
+@roles_required(Role.INVESTOR)
+def approve_member(enterprise_id: int, member_id: int):
+    return _enterprise_action(enterprise_id, lambda e: ops.approve_member(e, current_user, member_id),
+                              _("The request has been approved."))
+
+
+@bp.post("/enterprise/<int:enterprise_id>/members/<int:member_id>/remove")
+@roles_required(Role.INVESTOR)
+def remove_member(enterprise_id: int, member_id: int):
+    return _enterprise_action(enterprise_id, lambda e: ops.remove_member(e, current_user, member_id),
+                              _("The person no longer acts for the enterprise."))
+
+
+@bp.post("/enterprise/<int:enterprise_id>/invitations/<int:invitation_id>/revoke")
+@roles_required(Role.INVESTOR)
+def revoke_invitation(enterprise_id: int, invitation_id: int):
+    return _enterprise_action(enterprise_id, lambda e: ops.revoke_invitation(e, current_user, invitation_id),
+                              _("The invitation has been withdrawn."))
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+def invitation(token: str):
+    try:
+        invited = ops.invitation_for(token)
+    except ops.AccountError as exc:
+        return _token_refused(str(exc), "public.home")
+    if not current_user.is_authenticated:
+        from portal.extensions import login_manager
+
+        return login_manager.unauthorized()
+    form = ActionForm()
+    if form.validate_on_submit():
+        if attempt(lambda: ops.accept_invitation(token, current_user), ops.AccountError):
+            flash(_("You now act for %(enterprise)s.", enterprise=invited.enterprise.name), "success")
+            return redirect(url_for("projects.index"))
+    return render_template("accounts/invitation.html", invitation=invited, form=form,
+                           other_address=current_user.email != invited.email)
 
 
 def _token_refused(reason: str, retry_endpoint: str):

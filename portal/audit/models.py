@@ -18,7 +18,9 @@ class AuditEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    actor_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    # An expired, never-confirmed registration may be deleted: its events keep the target
+    # (the address) and lose only the link.
+    actor_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     action: Mapped[str] = mapped_column(sa.String(60))
     target: Mapped[str] = mapped_column(sa.String(255), default="")
     detail: Mapped[str] = mapped_column(sa.Text, default="")

@@ -22,7 +22,7 @@ from portal.projects import operations as project_ops
 from portal.projects import queries as project_queries
 from portal.services.storage import get_storage
 from portal.services.unit_of_work import rollback
-from portal.web import attempt, roles_required, writes_on_get
+from portal.web import attempt, enterprise_required, roles_required, writes_on_get
 
 bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
 investor_only = roles_required(Role.INVESTOR)
@@ -54,6 +54,7 @@ def choose():
 
 @bp.route("/new/<procedure_code>", methods=["GET", "POST"])
 @investor_only
+@enterprise_required
 def new(procedure_code: str):
     procedure = catalogue.procedure_by_code(procedure_code) or abort(404)
     projects = project_queries.projects_for(current_user)

@@ -12,7 +12,7 @@ from portal.dossiers import queries as dossier_queries
 from portal.projects import operations as ops
 from portal.projects import queries
 from portal.services.unit_of_work import rollback
-from portal.web import roles_required
+from portal.web import enterprise_required, roles_required
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -25,6 +25,7 @@ def index():
 
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(Role.INVESTOR)
+@enterprise_required
 def new():
     form = ProjectForm(catalogue.zones())
     if form.validate_on_submit():

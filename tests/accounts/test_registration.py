@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from html import unescape
 
 import pytest
 
 from portal.accounts.models import Enterprise, User
+from portal.db import utcnow
 from portal.extensions import db as _db
 
 GOOD = {
@@ -41,7 +43,8 @@ def test_register_confirm_login_logout(client, db, outbox):
     assert response.status_code == 302
     user = db.session.scalar(db.select(User).where(User.email == GOOD["email"]))
     assert user.role.value == "investor" and not user.is_confirmed
-    assert [e.enterprise_code for e in user.enterprises] == ["6101987654"]
+    [enterprise] = user.enterprises
+    assert (enterprise.requested_code, enterprise.enterprise_code) == ("6101987654", None)  # not claimed yet
 
     # Before confirming, the right password is not enough.
     response = client.post("/account/login", data={"email": GOOD["email"], "password": GOOD["password"]},
@@ -58,6 +61,7 @@ def test_register_confirm_login_logout(client, db, outbox):
     response = client.post(link, follow_redirects=True)
     assert "Địa chỉ email đã được xác nhận" in response.text
     assert db.session.get(User, user.id).is_confirmed
+    assert db.session.get(Enterprise, enterprise.id).enterprise_code == "6101987654"  # claimed on confirmation
 
     response = client.post("/account/login", data={"email": "  NHUNG.Tran@Example.com ", "password": GOOD["password"]},
                            follow_redirects=True)
@@ -117,10 +121,38 @@ def test_foreign_investor_without_vietnamese_enterprise(client, db):
     assert user.enterprises[0].is_foreign and user.enterprises[0].enterprise_code is None
 
 
-def test_enterprise_already_registered(client, db):
-    assert register(client).status_code == 302
-    response = register(client, email="other@example.com")
-    assert "Doanh nghiệp này đã được đăng ký" in errors_of(response)
+def confirm(client, outbox, email):
+    mail = [m for m in outbox.to(email) if "Xác nhận" in m["Subject"]][-1]
+    return client.post(path_of(link_in(outbox.body(mail))))
+
+
+def test_an_unconfirmed_registration_holds_no_code(client, db, outbox):
+    """A squatter registers the real company's code and never confirms; the company then
+    registers, confirms, and holds its code."""
+    register(client, email="squatter@example.com", full_name="Kẻ Chiếm Chỗ")
+    register(client)
+    confirm(client, outbox, GOOD["email"])
+    holder = db.session.scalar(_db.select(Enterprise).where(Enterprise.enterprise_code == "6101987654"))
+    assert holder.representative.email == GOOD["email"]
+    squatter = db.session.scalar(_db.select(User).where(User.email == "squatter@example.com"))
+    assert squatter.enterprises[0].enterprise_code is None
+    # Confirming later, the squatter only asks to join; the representative is told and decides.
+    confirm(client, outbox, "squatter@example.com")
+    db.session.expire_all()
+    squatter = db.session.get(User, squatter.id)
+    assert squatter.enterprises == [] and [m.enterprise.id for m in squatter.pending_memberships] == [holder.id]
+    assert any("đề nghị được thực hiện thủ tục" in m["Subject"] for m in outbox.to(GOOD["email"]))
+
+
+def test_unconfirmed_registrations_expire(app, client, db, outbox):
+    import time_machine
+
+    register(client, email="cu@example.com", enterprise_code="6101987601")
+    with time_machine.travel(utcnow() + timedelta(days=4), tick=False):
+        result = app.test_cli_runner().invoke(args=["users", "purge-unconfirmed"])
+    assert result.exit_code == 0 and "removed: 1" in result.output
+    assert db.session.scalar(_db.select(User).where(User.email == "cu@example.com")) is None
+    assert db.session.scalar(_db.select(Enterprise).where(Enterprise.requested_code == "6101987601")) is None
 
 
 def test_field_errors_are_linked_for_screen_readers(client, db):

@@ -78,7 +78,7 @@ def test_decomposed_vietnamese_is_stored_composed(client, db):
                                            "password": "Rừng-cà-phê-Đăk-Tô-9", "confirm": "Rừng-cà-phê-Đăk-Tô-9",
                                            "enterprise_code": "6101987600", "country": "VN", "language": "vi"})
     user = db.session.scalar(db.select(User).where(User.email == "nfd@example.com"))
-    enterprise = db.session.scalar(db.select(Enterprise).where(Enterprise.enterprise_code == "6101987600"))
+    enterprise = db.session.scalar(db.select(Enterprise).where(Enterprise.requested_code == "6101987600"))
     assert user.full_name == "Trần Thị Hồng Nhung" == unicodedata.normalize("NFC", user.full_name)
     assert enterprise.name == "Công ty Cổ phần Đăk Tô" and enterprise.address == "Thôn Đắk Rơ Wang"
     # The password typed decomposed on another keyboard still works.
