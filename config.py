@@ -167,7 +167,9 @@ class ProductionConfig(Config):
             problems.append("with several workers the rate limits need REDIS_URL (each worker would count "
                             "alone); set ALLOW_MEMORY_RATE_LIMITS=1 to accept that")
         host = (urlsplit(os.environ.get("PUBLIC_URL", Config.PUBLIC_URL)).hostname or "").lower()
-        if host in ("localhost", "127.0.0.1", "::1", "0.0.0.0") or host.endswith(".localhost"):
+        # Names refused in PUBLIC_URL, not addresses bound to.
+        local_names = ("localhost", "127.0.0.1", "::1", "0.0.0.0")  # nosec B104
+        if host in local_names or host.endswith(".localhost"):
             problems.append("PUBLIC_URL must be the portal's public address (links in e-mails), not localhost")
         if problems:
             raise RuntimeError("Production refuses to start: " + "; ".join(problems))
