@@ -60,6 +60,8 @@ class Config:
     MAX_DOSSIER_MB = _int("MAX_DOSSIER_MB", 100)
     ALLOWED_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png")
     CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")  # e.g. /run/clamav/clamd.ctl; empty = no scan
+    # Check each upload's structure in a child process with CPU, memory and time limits.
+    UPLOAD_CHECK_ISOLATED = _bool("UPLOAD_CHECK_ISOLATED", True)
 
     # Office hours of the one-stop desk: receptions outside them count from the next opening.
     OFFICE_OPENS = os.environ.get("OFFICE_OPENS", "07:00")
@@ -135,6 +137,7 @@ class TestingConfig(Config):
     LOGIN_RATE_LIMIT = REGISTER_RATE_LIMIT = EMAIL_RATE_LIMIT = RESET_RATE_LIMIT = "10000 per hour"
     TRACKING_RATE_LIMIT = "10000 per hour"
     PASSWORD_HASH_FAST = True  # cheap argon2 parameters keep the suite fast
+    UPLOAD_CHECK_ISOLATED = False  # in-process (fast); the isolation has tests of its own
     SERVER_NAME = "localhost"
     PUBLIC_URL = "http://localhost"
 
@@ -161,6 +164,13 @@ class ProductionConfig(Config):
                 "Production needs these environment variables: " + ", ".join(missing)
             )
         problems = []
+        try:
+            from cryptography.fernet import Fernet
+
+            for key in os.environ["ENCRYPTION_KEYS"].split(","):
+                Fernet(key.strip())
+        except ValueError:
+            problems.append("ENCRYPTION_KEYS must be Fernet keys (flask users new-key), comma-separated")
         if len(os.environ["SECRET_KEY"].encode()) < 32:
             problems.append("SECRET_KEY must be at least 32 bytes (e.g. secrets.token_urlsafe(48))")
         if not os.environ.get("REDIS_URL") and worker_count() > 1 and not _bool("ALLOW_MEMORY_RATE_LIMITS"):

@@ -98,6 +98,14 @@ def _confirm_field():
     )
 
 
+def _full_name_field():
+    return StringField(
+        _l("Full name"),
+        filters=LINE,
+        validators=[DataRequired(message=_l("Please enter your full name.")), Length(max=200)],
+    )
+
+
 def _phone_field():
     return StringField(
         _l("Phone"),
@@ -111,16 +119,9 @@ def _phone_field():
     )
 
 
-class RegistrationForm(FlaskForm):
-    full_name = StringField(
-        _l("Full name"),
-        filters=LINE,
-        validators=[DataRequired(message=_l("Please enter your full name.")), Length(max=200)],
-    )
-    email = _email_field()
-    phone = _phone_field()
-    password = _new_password_field()
-    confirm = _confirm_field()
+class EnterpriseForm(FlaskForm):
+    """The enterprise someone acts for: at registration, or added later from the profile."""
+
     enterprise_name = StringField(
         _l("Enterprise name"),
         filters=LINE,
@@ -146,8 +147,7 @@ class RegistrationForm(FlaskForm):
         validators=[DataRequired(message=_l("Please enter the legal representative.")), Length(max=200)],
     )
     country = SelectField(_l("Investor's country"), default="VN")
-    language = SelectField(_l("Language for emails"), choices=LANGUAGE_CHOICES, default="vi")
-    submit = SubmitField(_l("Register"))
+    submit = SubmitField(_l("Add the enterprise"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -165,6 +165,22 @@ class RegistrationForm(FlaskForm):
             )
         # An enterprise already on the portal: the registration becomes a request to join it
         # (its representative approves), decided when the address is confirmed.
+
+    @property
+    def enterprise_data(self) -> dict:
+        return {"name": self.enterprise_name.data, "enterprise_code": self.enterprise_code.data,
+                "address": self.address.data, "legal_representative": self.legal_representative.data,
+                "country": self.country.data}
+
+
+class RegistrationForm(EnterpriseForm):
+    full_name = _full_name_field()
+    email = _email_field()
+    phone = _phone_field()
+    password = _new_password_field()
+    confirm = _confirm_field()
+    language = SelectField(_l("Language for emails"), choices=LANGUAGE_CHOICES, default="vi")
+    submit = SubmitField(_l("Register"))
 
 
 class LoginForm(FlaskForm):
@@ -191,11 +207,7 @@ class ResetPasswordForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    full_name = StringField(
-        _l("Full name"),
-        filters=LINE,
-        validators=[DataRequired(message=_l("Please enter your full name.")), Length(max=200)],
-    )
+    full_name = _full_name_field()
     phone = _phone_field()
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
     submit = SubmitField(_l("Save"))
@@ -243,3 +255,9 @@ class ActionForm(FlaskForm):
     """A button with its CSRF token (approve, remove, accept...)."""
 
     submit = SubmitField(_l("Confirm"))
+
+
+class RecoveryCodesForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(message=_l("Please enter your current password."))])
+    submit = SubmitField(_l("Make new recovery codes"))

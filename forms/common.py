@@ -109,3 +109,17 @@ class AmountField(StringField):
         if self.raw_data:
             return self.raw_data[0]
         return format_amount(self.data) if self.data is not None else ""
+
+
+def enterprise_field():
+    """Which of the user's enterprises a new project is for (shown when there are several)."""
+    from wtforms import SelectField
+
+    return SelectField(_l("Enterprise"), coerce=int,
+                       description=_l("The enterprise the project belongs to; its members will see it."))
+
+
+def enterprise_choices(field, enterprises) -> None:
+    field.choices = [(e.id, e.name) for e in enterprises]
+    if field.data in (None, 0) and field.choices:
+        field.data = field.choices[0][0]

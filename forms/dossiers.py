@@ -19,7 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from forms.common import LINE, STRIP, AmountField, finite_amount
+from forms.common import LINE, STRIP, AmountField, enterprise_choices, enterprise_field, finite_amount
 from portal.dossiers.models import ReturnMethod
 from portal.projects.operations import CERTIFIED
 
@@ -29,15 +29,17 @@ class StartDossierForm(FlaskForm):
 
     project_id = SelectField(_l("Project"), coerce=int)
     new_project_name = StringField(_l("Name of the new project"), filters=LINE, validators=[Length(max=500)])
+    enterprise_id = enterprise_field()
     # Checked in validate(): only needed when the dossier is for a new project.
     zone_id = SelectField(_l("Zone of the new project"), coerce=int, default=0, validate_choice=False)
     submit = SubmitField(_l("Start the dossier"))
 
-    def __init__(self, projects, zones, *args, allow_new: bool = True, **kwargs):
+    def __init__(self, projects, zones, *args, allow_new: bool = True, enterprises=(), **kwargs):
         super().__init__(*args, **kwargs)
         new = [(0, _l("A new project"))] if allow_new else []
         self.project_id.choices = new + [(p.id, p.name) for p in projects]
         self.zone_id.choices = [(0, _l("Choose a zone"))] + [(z.id, z.name) for z in zones]
+        enterprise_choices(self.enterprise_id, enterprises)
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):

@@ -13,10 +13,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from forms.common import LINE, STRIP, AmountField, finite_amount
+from forms.common import LINE, STRIP, AmountField, enterprise_choices, enterprise_field, finite_amount
 
 
 class ProjectForm(FlaskForm):
+    enterprise_id = enterprise_field()
     name_vi = StringField(_l("Project name (Vietnamese)"), filters=LINE,
                           validators=[DataRequired(message=_l("Please enter the project's name.")), Length(max=500)])
     name_en = StringField(_l("Project name (English)"), filters=LINE, validators=[Length(max=500)])
@@ -43,9 +44,10 @@ class ProjectForm(FlaskForm):
     certificate_date = DateField(_l("Date of first issue"), validators=[Optional()])
     submit = SubmitField(_l("Save the project"))
 
-    def __init__(self, zones, *args, **kwargs):
+    def __init__(self, zones, *args, enterprises=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.zone_id.choices = [(0, _l("Choose a zone"))] + [(z.id, z.name) for z in zones]
+        enterprise_choices(self.enterprise_id, enterprises)
 
     def lock_certified(self, names) -> None:
         """Show what the Board's certificate certifies as read-only: an amendment changes it."""
@@ -57,4 +59,4 @@ class ProjectForm(FlaskForm):
     @property
     def project_data(self) -> dict:
         return {k: v for k, v in self.data.items()
-                if k not in {"submit", "csrf_token", "certificate_number", "certificate_date"}}
+                if k not in {"submit", "csrf_token", "certificate_number", "certificate_date", "enterprise_id"}}

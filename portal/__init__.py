@@ -117,6 +117,9 @@ def _register_template_helpers(app: Flask) -> None:
     app.add_template_filter(format_filesize, "filesize")
     app.add_template_global(format_field_value, "field_value")
     app.add_template_global(Role, "Role")
+    from portal.accounts.mfa import has_old_recovery_codes
+
+    app.add_template_global(has_old_recovery_codes, "old_recovery_codes")
     app.add_template_global(lambda value: ReturnMethod(value).title, "return_method_title")
     app.add_template_global(lambda value: Timeliness(value).title if value else "", "timeliness_title")
     app.add_template_global(remaining_days_text, "remaining")

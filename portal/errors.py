@@ -72,9 +72,26 @@ def _audit_refusal(exc: HTTPException) -> None:
     actor_id = current_user.id if current_user and current_user.is_authenticated else None
     try:
         rollback()
+        if exc.code == 429 and _recently_recorded(action, target.strip()):
+            return  # a flood of hits is one row a minute per source and page, not one per request
         # Nothing is read before the insert: on SQLite the transaction takes the write lock
         # at once, with no earlier snapshot to go stale under a concurrent writer.
         audit.record(action, actor_id=actor_id, target=target.strip(), detail=detail)
         commit()
     except Exception:  # the refusal is answered even when the audit cannot be written
         rollback()
+
+
+def _recently_recorded(action: str, target: str) -> bool:
+    from datetime import timedelta
+
+    from flask import request
+
+    from portal.audit.models import AuditEvent
+    from portal.db import utcnow
+    from portal.extensions import db
+
+    since = utcnow() - timedelta(minutes=1)
+    return db.session.scalar(db.select(AuditEvent.id).where(
+        AuditEvent.action == action, AuditEvent.target == target[:255], AuditEvent.ip == (request.remote_addr or ""),
+        AuditEvent.created_at >= since).limit(1)) is not None

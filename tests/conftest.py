@@ -9,6 +9,7 @@ from __future__ import annotations
 import email
 import io
 import os
+from contextlib import contextmanager
 from email import policy
 from pathlib import Path
 
@@ -105,6 +106,46 @@ def scratch_url(database_url, tmp_path):
     with admin.connect() as conn:
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.dispose()
+
+
+@pytest.fixture
+def scratch_app(scratch_url, tmp_path):
+    """A second portal on an empty database of its own, migrated, with the catalogue: for
+    tests that need real commits from several connections (servers, threads, backups)."""
+    from flask_migrate import upgrade
+
+    from portal import create_app
+    from portal.catalogue.operations import load_catalogue, read_catalogue_file
+    from portal.extensions import db as _db
+    from portal.services.unit_of_work import commit
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=scratch_url, STORAGE_DIR=str(tmp_path / "storage"),
+                     OUTBOX_DIR=str(tmp_path / "outbox"))
+    with app.app_context():
+        upgrade()
+        load_catalogue(read_catalogue_file(app.config["CATALOGUE_FILE"]))
+        commit()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@contextmanager
+def served(app):
+    """`app` on a threaded HTTP server on a free local port; yields its base URL."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
 
 
 @pytest.fixture

@@ -72,3 +72,33 @@ def page_tree_bomb(fanout: int = 10, depth: int = 6) -> bytes:
         out.write(b"%010d 00000 n \n" % offsets[number])
     out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
     return out.getvalue()
+
+
+def object_stream_bomb(padding: int = 74_000_000) -> bytes:
+    """A PDF of about 72 kB whose page tree lies in a compressed object stream that unpacks
+    to 74 MB (a library's default limit allows it)."""
+    import zlib
+
+    pages = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"
+    header = b"2 0 3 %d " % (len(pages) + 1)
+    body = header + pages + b" " + page + b" " * padding
+    packed = zlib.compress(body, 9)
+    out = io.BytesIO()
+    out.write(b"%PDF-1.5\n")
+    offsets = {1: out.tell()}
+    out.write(b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n")
+    offsets[4] = out.tell()
+    out.write(b"4 0 obj\n<< /Type /ObjStm /N 2 /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+              % (len(header), len(packed)) + packed + b"\nendstream\nendobj\n")
+    offsets[5] = out.tell()
+    rows = [b"\x00" + (0).to_bytes(4, "big") + (65535).to_bytes(2, "big"),
+            b"\x01" + offsets[1].to_bytes(4, "big") + (0).to_bytes(2, "big"),
+            b"\x02" + (4).to_bytes(4, "big") + (0).to_bytes(2, "big"),
+            b"\x02" + (4).to_bytes(4, "big") + (1).to_bytes(2, "big"),
+            b"\x01" + offsets[4].to_bytes(4, "big") + (0).to_bytes(2, "big"),
+            b"\x01" + offsets[5].to_bytes(4, "big") + (0).to_bytes(2, "big")]
+    xref = b"".join(rows)
+    out.write(b"5 0 obj\n<< /Type /XRef /Size 6 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n" % len(xref)
+              + xref + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % offsets[5])
+    return out.getvalue()

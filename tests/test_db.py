@@ -9,31 +9,25 @@ import urllib.error
 import urllib.request
 
 import pytest
-from flask_migrate import upgrade
 from werkzeug.datastructures import FileStorage
-from werkzeug.serving import make_server
 
-from portal import create_app
 from portal.audit.models import AuditEvent
-from portal.catalogue.operations import load_catalogue, read_catalogue_file
 from portal.dossiers.models import DossierNote
 from portal.extensions import db
 from portal.services.unit_of_work import commit
+from tests.conftest import served
 from tests.factories import UserFactory
 from tests.samples import PDF
 
 
 @pytest.fixture
-def busy_portal(scratch_url, tmp_path):
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=scratch_url, STORAGE_DIR=str(tmp_path / "storage"),
-                     OUTBOX_DIR=str(tmp_path / "outbox"))
+def busy_portal(scratch_app):
+    app = scratch_app
     with app.app_context():
         from portal.catalogue.models import Procedure, Zone
         from portal.dossiers import operations as ops
         from portal.projects.operations import create_project
 
-        upgrade()
-        load_catalogue(read_catalogue_file(app.config["CATALOGUE_FILE"]))
         investor, desk = UserFactory(), UserFactory(desk_officer=True)
         procedure = db.session.scalar(db.select(Procedure).where(Procedure.code == "QLDT-02"))
         zone = db.session.scalar(db.select(Zone).where(Zone.code == "KCN-SAO-MAI"))
@@ -49,13 +43,8 @@ def busy_portal(scratch_url, tmp_path):
         cookie = _session_cookie(app, desk)
         ids = {"dossier": dossier.id, "file": dossier.files[0].id,
                "slip": db.session.scalar(db.text("SELECT id FROM slips"))}
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}", cookie, ids
-    server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
+    with served(app) as url:
+        yield app, url, cookie, ids
 
 
 def _session_cookie(app, user) -> str:

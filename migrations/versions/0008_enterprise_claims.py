@@ -58,9 +58,13 @@ def upgrade():
 
 
 def downgrade():
+    # Unconfirmed registrations get their code back as before, one per code (the oldest);
+    # a code an operator released stays free.
     op.execute("UPDATE enterprises SET enterprise_code = requested_code WHERE enterprise_code IS NULL "
-               "AND requested_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM enterprises e "
-               "WHERE e.enterprise_code = enterprises.requested_code)")
+               "AND requested_code IS NOT NULL AND claimed_at IS NULL "
+               "AND id = (SELECT MIN(e.id) FROM enterprises e WHERE e.requested_code = enterprises.requested_code "
+               "AND e.enterprise_code IS NULL AND e.claimed_at IS NULL) "
+               "AND NOT EXISTS (SELECT 1 FROM enterprises e WHERE e.enterprise_code = enterprises.requested_code)")
     op.execute("DELETE FROM enterprise_members WHERE status = 'pending'")
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_constraint('fk_audit_events_actor_id_users', type_='foreignkey')

@@ -73,10 +73,11 @@ def release(code: str, operator: str) -> None:
 @click.argument("code")
 @click.option("--to", "email", required=True, help="E-mail of the new representative (a confirmed investor).")
 @click.option("--operator", default="", help="Who decides (for the audit trail).")
-def transfer(code: str, email: str, operator: str) -> None:
+@click.option("--remove-others", is_flag=True, help="Everyone else stops acting for the enterprise.")
+def transfer(code: str, email: str, operator: str, remove_others: bool) -> None:
     """Make another account the representative of the enterprise holding CODE."""
     try:
-        enterprise = ops.transfer_enterprise(code, email, operator)
+        enterprise = ops.transfer_enterprise(code, email, operator, remove_others=remove_others)
     except ops.AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     commit()

@@ -1,7 +1,6 @@
 """Time-based one-time passwords (RFC 6238) and recovery codes for officers and admins."""
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 import time
@@ -71,22 +70,24 @@ def new_recovery_codes() -> tuple[list[str], list[str]]:
 
 
 def use_recovery_code(stored: list[str], code: str) -> list[str] | None:
-    """The remaining hashes if `code` is one of them (it is spent), else None. Codes issued
-    before argon2 (SHA-256 of 10 characters) still work until used or replaced."""
+    """The remaining hashes if `code` is one of them (it is spent), else None. Codes from
+    before (about 50 bits, SHA-256) no longer work: officers make new ones on their profile."""
     from argon2.exceptions import InvalidHashError, VerificationError
 
     typed = _normal(code)
-    if not typed or len(typed) > 64:
+    if len(typed) != RECOVERY_LENGTH:
         return None
-    legacy = hashlib.sha256(typed.encode()).hexdigest()
     for item in stored:
-        if item.startswith("$argon2"):
-            try:
-                matched = _hasher().verify(item, typed)
-            except (VerificationError, InvalidHashError):
-                matched = False
-        else:
-            matched = hmac.compare_digest(item, legacy)
+        if not item.startswith("$argon2"):
+            continue
+        try:
+            matched = _hasher().verify(item, typed)
+        except (VerificationError, InvalidHashError):
+            matched = False
         if matched:
             return [d for d in stored if d != item]
     return None
+
+
+def has_old_recovery_codes(stored: list[str]) -> bool:
+    return any(not item.startswith("$argon2") for item in stored or [])

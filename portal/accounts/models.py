@@ -237,17 +237,18 @@ class EnterpriseInvitation(db.Model):
 
 
 class LoginThrottle(db.Model):
-    """Wrong passwords for an account from one source address, or wrong second-factor codes
-    for an account: after a few free attempts each one waits longer (never a lock that an
-    attacker elsewhere could keep the owner under)."""
+    """Wrong passwords for an address (account or not) from one source, or wrong second-factor
+    codes for an account: after a few free attempts each one waits longer (never a lock
+    that someone elsewhere could keep the owner under, and the same for unknown addresses,
+    so that the answer does not tell which ones have an account)."""
 
     __tablename__ = "login_throttles"
-    __table_args__ = (sa.UniqueConstraint("user_id", "kind", "source"),)
+    __table_args__ = (sa.UniqueConstraint("kind", "subject", "source"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(10))  # "password" or "mfa"
-    source: Mapped[str] = mapped_column(sa.String(64), default="")  # the client address, for passwords
+    subject: Mapped[str] = mapped_column(sa.String(254))  # the e-mail typed, or "user:<id>" for codes
+    source: Mapped[str] = mapped_column(sa.String(64), default="")  # the client's address (an IPv6 /64)
     failures: Mapped[int] = mapped_column(default=0)
     last_failure_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     blocked_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)

@@ -60,8 +60,9 @@ def register_investor(
     existing = user_by_email(email)
     if existing is not None:
         hash_password(password)
+        if not _told_today("register.existing_email", existing.email):  # one mail a day, not a flood
+            notifications.registration_attempt(existing)
         audit.record("register.existing_email", target=existing.email)
-        notifications.registration_attempt(existing)
         return None
     user = User(
         email=email,
@@ -83,6 +84,14 @@ def register_investor(
     db.session.flush()
     send_confirmation(user)
     return user
+
+
+def _told_today(action: str, target: str) -> bool:
+    from portal.audit.models import AuditEvent
+
+    since = utcnow() - timedelta(days=1)
+    return db.session.scalar(db.select(AuditEvent.id).where(
+        AuditEvent.action == action, AuditEvent.target == target, AuditEvent.created_at >= since).limit(1)) is not None
 
 
 def send_confirmation(user: User) -> None:
@@ -110,11 +119,17 @@ def confirm_email(token: str) -> User:
     user = db.session.get(User, data.get("u"))
     if user is None or user.email != data.get("e") or not user.is_active:
         raise AccountError("invalid")
+    _mark_confirmed(user)
+    db.session.flush()
+    return user
+
+
+def _mark_confirmed(user: User) -> None:
+    """The address is proven (by the confirmation link, or by a reset link received there):
+    the first time, the enterprise the user registered claims its code."""
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
         _claim_enterprises(user)
-    db.session.flush()
-    return user
 
 
 # --- enterprises: claims, requests to join, invitations ---------------------------------
@@ -171,6 +186,25 @@ def _join(user: User, enterprise: Enterprise) -> EnterpriseMember:
     if invitation is None and representative is not None:
         notifications.join_request(representative, user, enterprise)
     return member
+
+
+def add_enterprise(user: User, *, name: str, enterprise_code: Optional[str], address: str,
+                   legal_representative: str, country: str) -> Enterprise:
+    """A confirmed investor registers another enterprise: it claims its code at once, or,
+    when the code is held already, the user asks to join the holder (its representative
+    decides). This is also how the real company claims a code an operator released."""
+    if user.role is not Role.INVESTOR or not user.is_confirmed:
+        raise AccountError(_("Only a confirmed investor account can register an enterprise."))
+    code = (enterprise_code or "").strip() or None
+    if code and any(m.enterprise.enterprise_code == code for m in user.memberships):
+        raise AccountError(_("You already act for this enterprise, or have asked to."))
+    enterprise = Enterprise(name=name.strip(), requested_code=code, address=address.strip(),
+                            legal_representative=legal_representative.strip(), country=country)
+    db.session.add(EnterpriseMember(user=user, enterprise=enterprise, is_representative=True))
+    db.session.flush()
+    _claim_enterprises(user)
+    db.session.flush()
+    return enterprise
 
 
 def _require_representative(enterprise: Enterprise, user: User) -> None:
@@ -265,18 +299,30 @@ def revoke_invitation(enterprise: Enterprise, representative: User, invitation_i
 def purge_unconfirmed(days: int) -> int:
     """Registrations never confirmed within `days` expire: the accounts and the enterprises
     they only requested go (their codes were never claimed). Returns how many accounts."""
+    from sqlalchemy.exc import IntegrityError
+
     limit = utcnow() - timedelta(days=days)
+    # Never logged in: an account whose new address awaits confirmation after a change of
+    # e-mail has logged in before, and is not a registration.
     expired = list(db.session.scalars(db.select(User).where(
-        User.role == Role.INVESTOR, User.email_confirmed_at.is_(None), User.created_at < limit)))
+        User.role == Role.INVESTOR, User.email_confirmed_at.is_(None), User.last_login_at.is_(None),
+        User.created_at < limit)))
+    removed = 0
     for user in expired:
-        for member in list(user.memberships):
-            if member.enterprise.claimed_at is None and len(member.enterprise.members) == 1:
-                db.session.delete(member.enterprise)
-        db.session.delete(user)
-    if expired:
-        audit.record("admin.unconfirmed_purged", target=f"{len(expired)} accounts", detail=f"older than {days} days")
+        try:
+            with db.session.begin_nested():  # one that something still refers to is kept, not the rest
+                for member in list(user.memberships):
+                    if member.enterprise.claimed_at is None and len(member.enterprise.members) == 1:
+                        db.session.delete(member.enterprise)
+                db.session.delete(user)
+                db.session.flush()
+            removed += 1
+        except IntegrityError:
+            current_app.logger.warning("unconfirmed registration %s kept: still referred to", user.id)
+    if removed:
+        audit.record("admin.unconfirmed_purged", target=f"{removed} accounts", detail=f"older than {days} days")
     db.session.flush()
-    return len(expired)
+    return removed
 
 
 def release_enterprise(code: str, operator: str = "") -> Enterprise:
@@ -286,13 +332,17 @@ def release_enterprise(code: str, operator: str = "") -> Enterprise:
     if enterprise is None:
         raise AccountError(f"No enterprise holds the code {code}.")
     enterprise.enterprise_code, enterprise.requested_code = None, code
+    # Requests to join it came with the code: they are not the squatter's to approve.
+    for member in [m for m in enterprise.members if not m.is_active]:
+        enterprise.members.remove(member)
     audit.record("admin.enterprise_released", target=code, detail=f"{enterprise.name} ({operator})")
     db.session.flush()
     return enterprise
 
 
-def transfer_enterprise(code: str, email: str, operator: str = "") -> Enterprise:
-    """An operator makes another (confirmed) account the enterprise's representative."""
+def transfer_enterprise(code: str, email: str, operator: str = "", remove_others: bool = False) -> Enterprise:
+    """An operator makes another (confirmed) account the enterprise's representative; with
+    `remove_others` everyone else stops acting for it (a squatter, for instance)."""
     enterprise = _enterprise_by_code(code)
     user = user_by_email(email)
     if enterprise is None:
@@ -306,7 +356,11 @@ def transfer_enterprise(code: str, email: str, operator: str = "") -> Enterprise
         member = EnterpriseMember(user=user, enterprise=enterprise)
         db.session.add(member)
     member.status, member.is_representative = MemberStatus.ACTIVE, True
-    audit.record("admin.enterprise_transferred", target=code, detail=f"to {user.email} ({operator})")
+    if remove_others:
+        for other in [m for m in enterprise.members if m is not member]:
+            enterprise.members.remove(other)
+    audit.record("admin.enterprise_transferred", target=code,
+                 detail=f"to {user.email}{', others removed' if remove_others else ''} ({operator})")
     db.session.flush()
     return enterprise
 
@@ -319,70 +373,88 @@ class Throttled(AccountError):
         self.wait = wait
 
 
-def _throttle(user: User, kind: str, source: str) -> LoginThrottle:
-    row = db.session.scalar(db.select(LoginThrottle).where(
-        LoginThrottle.user_id == user.id, LoginThrottle.kind == kind, LoginThrottle.source == source))
-    if row is None:
-        row = LoginThrottle(user_id=user.id, kind=kind, source=source, failures=0)
-        db.session.add(row)
-    return row
+def client_source(address: str) -> str:
+    """Where attempts come from: the client's address, an IPv6 client's /64 (one home or
+    office network, which can take any address in it)."""
+    import ipaddress
+
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return (address or "")[:64]
+    if ip.version == 6:
+        if ip.ipv4_mapped:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
-def _check_throttle(user: User, kind: str, source: str) -> None:
-    row = db.session.scalar(db.select(LoginThrottle).where(
-        LoginThrottle.user_id == user.id, LoginThrottle.kind == kind, LoginThrottle.source == source))
+def _check_throttle(kind: str, subject: str, source: str) -> None:
+    blocked = db.session.scalar(db.select(LoginThrottle.blocked_until).where(
+        LoginThrottle.kind == kind, LoginThrottle.subject == subject, LoginThrottle.source == source))
     now = utcnow()
-    if row is not None and row.blocked_until is not None and row.blocked_until > now:
-        raise Throttled(math.ceil((row.blocked_until - now).total_seconds()))
+    if blocked is not None and blocked > now:
+        raise Throttled(math.ceil((blocked - now).total_seconds()))
 
 
-def _count_failure(user: User, kind: str, source: str) -> LoginThrottle:
-    """One more wrong attempt: from the LOGIN_FREE_ATTEMPTS-th on, the next try waits, each
-    time twice as long (from LOGIN_FIRST_DELAY_SECONDS up to LOGIN_MAX_DELAY_MINUTES)."""
+def _count_failure(kind: str, subject: str, source: str) -> int:
+    """One more wrong attempt, counted in one statement (two at once both count, neither
+    fails): from the LOGIN_FREE_ATTEMPTS-th on, the next try waits, each time twice as long
+    (from LOGIN_FIRST_DELAY_SECONDS up to LOGIN_MAX_DELAY_MINUTES). Returns the count."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
     config = current_app.config
-    row = _throttle(user, kind, source)
-    row.failures = (row.failures or 0) + 1
-    now = row.last_failure_at = utcnow()
-    extra = row.failures - config["LOGIN_FREE_ATTEMPTS"]
+    now = utcnow()
+    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    failures = db.session.execute(
+        insert(LoginThrottle).values(kind=kind, subject=subject, source=source, failures=1, last_failure_at=now)
+        .on_conflict_do_update(index_elements=["kind", "subject", "source"],
+                               set_={"failures": LoginThrottle.failures + 1, "last_failure_at": now})
+        .returning(LoginThrottle.failures)
+    ).scalar_one()
+    extra = failures - config["LOGIN_FREE_ATTEMPTS"]
     if extra >= 0:
         delay = min(config["LOGIN_FIRST_DELAY_SECONDS"] * 2 ** min(extra, 20), config["LOGIN_MAX_DELAY_MINUTES"] * 60)
-        row.blocked_until = now + timedelta(seconds=delay)
-    db.session.flush()
-    return row
+        db.session.execute(sa.update(LoginThrottle).where(
+            LoginThrottle.kind == kind, LoginThrottle.subject == subject, LoginThrottle.source == source)
+            .values(blocked_until=now + timedelta(seconds=delay)).execution_options(synchronize_session=False))
+    return failures
 
 
-def _clear_failures(user: User, kind: str, source: str) -> None:
-    db.session.execute(sa.delete(LoginThrottle).where(
-        LoginThrottle.user_id == user.id, LoginThrottle.kind == kind, LoginThrottle.source == source))
+def _clear_failures(kind: str, subject: str, source: Optional[str] = None) -> None:
+    condition = [LoginThrottle.kind == kind, LoginThrottle.subject == subject]
+    if source is not None:
+        condition.append(LoginThrottle.source == source)
+    db.session.execute(sa.delete(LoginThrottle).where(*condition).execution_options(synchronize_session=False))
 
 
 def authenticate(email: str, password: str, source: str = "") -> Optional[User]:
     """The active user with these credentials, or None; rehashes outdated hashes.
 
-    Wrong passwords are counted per account and source address: after a few, each further
-    attempt from that address waits longer (raises Throttled). The owner, logging in from
-    elsewhere, is not locked out by someone guessing; the owner is told by e-mail when the
+    Wrong passwords are counted per address typed and client source, for addresses with an
+    account and without alike (the answers cannot tell them apart): after a few, each
+    further attempt from that source waits longer (raises Throttled). The owner, logging in
+    from elsewhere, is not locked out by someone guessing, and is told by e-mail when the
     waiting starts, with the way to reset the password.
     """
-    user = user_by_email(email)
-    if user is None:
-        dummy_verify(password)
-        audit.record("login.failure", target=email, detail="unknown email")
-        return None
+    subject, source = normalise_email(email)[:254], client_source(source)
     try:
-        _check_throttle(user, "password", source)
+        _check_throttle("password", subject, source)
     except Throttled:
         dummy_verify(password)
-        audit.record("login.throttled", actor_id=user.id, target=user.email)
+        audit.record("login.throttled", target=subject)
         raise
-    if not verify_password(user.password_hash, password) or not user.is_active:
-        row = _count_failure(user, "password", source)
-        audit.record("login.failure", actor_id=user.id, target=user.email,
-                     detail="inactive" if not user.is_active else f"wrong password ({row.failures})")
-        if row.failures == current_app.config["LOGIN_FREE_ATTEMPTS"] and user.is_active:
+    user = user_by_email(email)
+    if user is None or not verify_password(user.password_hash, password) or not user.is_active:
+        if user is None:
+            dummy_verify(password)
+        failures = _count_failure("password", subject, source)
+        detail = "unknown email" if user is None else "inactive" if not user.is_active else "wrong password"
+        audit.record("login.failure", actor_id=user.id if user else None, target=subject, detail=f"{detail} ({failures})")
+        if user is not None and user.is_active and failures == current_app.config["LOGIN_FREE_ATTEMPTS"]:
             notifications.login_throttled(user, source)
         return None
-    _clear_failures(user, "password", source)
+    _clear_failures("password", subject, source)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
@@ -418,25 +490,52 @@ def start_mfa(user: User, secret: str, code: str) -> Optional[list[str]]:
 def check_second_factor(user: User, code: str) -> bool:
     """A fresh TOTP code, or one of the recovery codes (which is then spent). Wrong codes
     are counted per account: after a few, each further attempt waits longer (Throttled)."""
-    _check_throttle(user, "mfa", "")
-    step = mfa.accepted_step(user.totp_key, code, user.totp_last_step)
+    subject = f"user:{user.id}"
+    _check_throttle("mfa", subject, "")
+    step = mfa.accepted_step(_totp_key(user), code, user.totp_last_step)
     if step is not None:
         user.totp_last_step = step
-        _clear_failures(user, "mfa", "")
+        _clear_failures("mfa", subject)
         db.session.flush()
         return True
     remaining = mfa.use_recovery_code(user.recovery_codes or [], code)
     if remaining is not None:
         user.recovery_codes = remaining
-        _clear_failures(user, "mfa", "")
+        _clear_failures("mfa", subject)
         audit.record("mfa.recovery_code_used", actor=user, target=user.email,
                      detail=f"{len(remaining)} codes left")
         db.session.flush()
         return True
-    _count_failure(user, "mfa", "")
+    _count_failure("mfa", subject, "")
     audit.record("mfa.failure", actor=user, target=user.email)
     db.session.flush()
     return False
+
+
+def new_recovery_codes(user: User, current_password: str) -> list[str]:
+    """New recovery codes replace the old ones (shown once); needs the current password."""
+    if not user.has_mfa:
+        raise AccountError(_("Set up the authenticator first."))
+    if not verify_password(user.password_hash, current_password):
+        raise AccountError(_("The current password is incorrect."))
+    codes, digests = mfa.new_recovery_codes()
+    user.recovery_codes = digests
+    audit.record("mfa.recovery_codes_renewed", actor=user, target=user.email)
+    db.session.flush()
+    return codes
+
+
+def _totp_key(user: User) -> str:
+    """The user's TOTP secret; one that the configured keys cannot read (a key removed too
+    early, a wrong ENCRYPTION_KEYS) is refused with a message, and logged, not a 500."""
+    from cryptography.fernet import InvalidToken
+
+    try:
+        return user.totp_key
+    except (InvalidToken, ValueError):
+        current_app.logger.error("TOTP secret of user %s cannot be decrypted: check ENCRYPTION_KEYS", user.id)
+        raise AccountError(_("Your authenticator cannot be checked just now. Please tell the portal's "
+                             "administrator.")) from None
 
 
 def reset_mfa(user: User, admin=None) -> None:
@@ -512,9 +611,9 @@ def reset_password(token: str, new_password: str) -> User:
     user = user_for_reset_token(token)
     user.password_hash = hash_password(new_password)
     # Receiving the link proves the address, too.
-    if user.email_confirmed_at is None:
-        user.email_confirmed_at = utcnow()
-    db.session.execute(sa.delete(LoginThrottle).where(LoginThrottle.user_id == user.id))
+    _mark_confirmed(user)
+    _clear_failures("password", user.email)
+    _clear_failures("mfa", f"user:{user.id}")
     user.end_sessions()
     audit.record("password.reset", actor=user, target=user.email)
     db.session.flush()

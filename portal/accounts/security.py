@@ -87,7 +87,6 @@ def personal_password(password: str, *, email: str = "", full_name: str = "", en
     written in any case and with or without accents (zxcvbn with these as user inputs,
     below score 3, catches the rest)."""
     import re
-    from itertools import permutations
 
     from zxcvbn import zxcvbn
 
@@ -96,15 +95,18 @@ def personal_password(password: str, *, email: str = "", full_name: str = "", en
     def plain(text: str) -> str:
         return re.sub(r"[^a-z0-9]", "", fold(text))
 
-    name_words = [plain(w) for w in fold(full_name).split() if plain(w)]
-    firm_words = [plain(w) for w in fold(enterprise_name).split() if len(plain(w)) > 2]
-    local = plain((email or "").split("@")[0])
-    pieces = {local if len(local) >= 4 else "", plain(enterprise_code)}
-    pieces |= {a + b for words in (name_words, firm_words) for a, b in permutations(words, 2)}
+    # Bounded work whatever was typed: each text cut to its field's length, twelve words at
+    # most, and only neighbouring words paired (both ways round).
+    name_words = [plain(w) for w in fold(full_name[:200]).split() if plain(w)][:12]
+    firm_words = [plain(w) for w in fold(enterprise_name[:255]).split() if len(plain(w)) > 2][:12]
+    local = plain((email or "")[:254].split("@")[0])
+    pieces = {local if len(local) >= 4 else "", plain(enterprise_code[:20])}
+    for words in (name_words, firm_words):
+        pieces |= {a + b for a, b in zip(words, words[1:])} | {b + a for a, b in zip(words, words[1:])}
     candidate = plain(password)
     if any(piece and len(piece) >= 4 and piece in candidate for piece in pieces):
         return True
-    inputs = [w for w in (*name_words, *firm_words, local, (email or "").lower(), plain(enterprise_code)) if w]
+    inputs = [w for w in (*name_words, *firm_words, local, (email or "")[:254].lower(), plain(enterprise_code[:20])) if w]
     return zxcvbn(password[:72], user_inputs=inputs)["score"] < MIN_PASSWORD_SCORE  # its limit: 72
 
 

@@ -12,11 +12,13 @@ from forms.accounts import (
     ChangeEmailForm,
     ChangePasswordForm,
     ConfirmForm,
+    EnterpriseForm,
     EmailOnlyForm,
     InviteForm,
     LoginForm,
     MfaForm,
     ProfileForm,
+    RecoveryCodesForm,
     RegistrationForm,
     ResetPasswordForm,
 )
@@ -159,6 +161,9 @@ def mfa_verify():
             form.code.errors.append(_("Too many wrong codes. Wait %(wait)s before the next try.",
                                       wait=_wait_text(exc.wait)))
             return render_template("accounts/mfa_verify.html", form=form)
+        except ops.AccountError as exc:
+            form.code.errors.append(str(exc))
+            return render_template("accounts/mfa_verify.html", form=form)
         if accepted:
             target = session["mfa_pending"].get("next") or url_for("public.home")
             _complete_login(user)
@@ -187,6 +192,20 @@ def mfa_setup():
         form.code.errors.append(_("This code is not valid. Check the time on your phone and try again."))
     return render_template("accounts/mfa_setup.html", form=form, secret=secret,
                            qr=mfa.provisioning_qr(secret, user.email))
+
+
+@bp.post("/mfa/recovery-codes")
+@login_required
+def renew_recovery_codes():
+    form = RecoveryCodesForm()
+    if form.validate_on_submit():
+        try:
+            codes = ops.new_recovery_codes(current_user, form.current_password.data)
+        except ops.AccountError as exc:
+            form.current_password.errors.append(str(exc))
+        else:
+            return render_template("accounts/recovery_codes.html", codes=codes)
+    return _profile_page(codes_form=form)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -237,8 +256,15 @@ def profile():
                            language=form.language.data)
         flash(_("Your profile has been saved."), "success")
         return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form, password_form=ChangePasswordForm(),
-                           email_form=ChangeEmailForm())
+    return _profile_page(form=form)
+
+
+def _profile_page(**given):
+    """The profile page with each of its forms, the one that was posted keeping its input."""
+    forms = {"form": ProfileForm(formdata=None, obj=current_user), "password_form": ChangePasswordForm(formdata=None),
+             "email_form": ChangeEmailForm(formdata=None), "enterprise_form": EnterpriseForm(formdata=None),
+             "codes_form": RecoveryCodesForm(formdata=None), **given}
+    return render_template("accounts/profile.html", **forms)
 
 
 @bp.route("/password", methods=["POST"])
@@ -256,8 +282,7 @@ def change_password():
             login_user(current_user._get_current_object())  # this session goes on; the others end
             flash(_("Your password has been changed. Your other sessions have been logged out."), "success")
             return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=ProfileForm(obj=current_user),
-                           password_form=password_form, email_form=ChangeEmailForm())
+    return _profile_page(password_form=password_form)
 
 
 @bp.route("/email", methods=["POST"])
@@ -275,8 +300,7 @@ def change_email():
             flash(_("Your email address has been changed. Confirm it with the link we sent there, then log in."),
                   "success")
             return redirect(url_for("accounts.login"))
-    return render_template("accounts/profile.html", form=ProfileForm(obj=current_user),
-                           password_form=ChangePasswordForm(), email_form=email_form)
+    return _profile_page(email_form=email_form)
 
 
 def _invited(token: str) -> dict:
@@ -316,8 +340,22 @@ def _enterprise_action(enterprise_id: int, run, done: str):
     return redirect(url_for("accounts.enterprise", enterprise_id=found.id))
 
 
+@bp.post("/enterprises")
+@roles_required(Role.INVESTOR)
+def add_enterprise():
+    """A confirmed investor registers (or claims) another enterprise from the profile."""
+    form = EnterpriseForm()
+    if form.validate_on_submit() and attempt(lambda: ops.add_enterprise(current_user, **form.enterprise_data),
+                                             ops.AccountError):
+        flash(_("The enterprise has been added; if its code is held already, your request to join waits for "
+                "its representative."), "success")
+        return redirect(url_for("accounts.profile"))
+    return _profile_page(enterprise_form=form)
+
+
 @bp.post("/enterprise/<int:enterprise_id>/invite")
 @roles_required(Role.INVESTOR)
+@limiter.limit(config_limit("EMAIL_RATE_LIMIT"))
 def invite(enterprise_id: int):
     found = _enterprise(enterprise_id)
     form = InviteForm()

@@ -176,7 +176,8 @@ def remove_file(dossier: Dossier, user, record: DossierFile) -> None:
 def _inspect_stored(storage, key: str, ext: str, name: str) -> None:
     """Open the stored file as what it claims to be, and scan it when a scanner is set."""
     try:
-        uploads.check_structure(ext, storage.local_path(key))
+        uploads.check_structure(ext, storage.local_path(key),
+                                isolated=current_app.config["UPLOAD_CHECK_ISOLATED"])
     except uploads.TooComplex:
         storage.delete(key)
         raise DossierError(_("%(name)s is too large or too complex to be checked (at most %(pages)d pages, "

@@ -64,14 +64,65 @@ class TooComplex(BadStructure):
     """The file is beyond what the portal checks: too many pages, nodes or pixels."""
 
 
-def check_structure(ext: str, path) -> None:
-    """Open the stored file as what it claims to be; raise BadStructure if it does not."""
-    if ext == "pdf":
+def check_structure(ext: str, path, isolated: bool = False) -> None:
+    """Open the stored file as what it claims to be; raise BadStructure if it does not.
+
+    `isolated` runs the check in a child process with CPU and memory limits and a
+    wall-clock timeout (production does): the libraries' own work on a hostile file
+    (compressed streams, image decoders) is then bounded whatever path it takes.
+    """
+    if isolated:
+        _check_in_child(ext, path)
+    elif ext == "pdf":
         _check_pdf(path)
     elif ext in ("jpg", "jpeg", "png"):
         _check_image(path)
     elif ext in ("docx", "xlsx"):
         _check_archive(path)
+
+
+CHILD_SECONDS = 15       # wall clock
+CHILD_CPU_SECONDS = 5
+CHILD_MEMORY = 1 << 30   # address space, bytes
+CHILD_EXIT = {"ok": 0, "bad": 2, "complex": 3}
+
+
+def _check_in_child(ext: str, path) -> None:
+    import subprocess  # nosec B404 - our own interpreter and module, no shell, no user text in the command
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    try:
+        result = subprocess.run(  # nosec B603 - a fixed command; the path is one we generated
+            [sys.executable, "-m", "portal.dossiers.uploads", ext, str(path)],
+            cwd=root, capture_output=True, timeout=CHILD_SECONDS, check=False,
+            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root)})
+    except subprocess.TimeoutExpired:
+        raise TooComplex("the check took too long") from None
+    if result.returncode == CHILD_EXIT["ok"]:
+        return
+    if result.returncode == CHILD_EXIT["bad"]:
+        raise BadStructure(result.stderr.decode(errors="replace")[-200:])
+    raise TooComplex(f"the check stopped ({result.returncode})")  # over a limit, or killed by one
+
+
+def _child_main(argv: list[str]) -> int:
+    """In the child: set the limits first, then check; the exit code says how it went."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_CPU, (CHILD_CPU_SECONDS, CHILD_CPU_SECONDS))
+    resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY, CHILD_MEMORY))
+    ext, path = argv
+    try:
+        check_structure(ext, path)
+    except TooComplex:
+        return CHILD_EXIT["complex"]
+    except BadStructure:
+        return CHILD_EXIT["bad"]
+    except MemoryError:
+        return CHILD_EXIT["complex"]
+    return CHILD_EXIT["ok"]
 
 
 # A PDF's page tree is walked by hand, with bounds: counting pages the library's way
@@ -84,9 +135,25 @@ MAX_PDF_NODES = 20_000
 MAX_IMAGE_PIXELS = 50_000_000
 
 
+# What pypdf may unpack from one compressed stream while the tree is read (its default,
+# 75 MB a stream, lets a small file cost a worker seconds and hundreds of MB).
+PDF_STREAM_LIMIT = 4_000_000
+
+
 def _check_pdf(path) -> None:
-    from pypdf import PdfReader
+    from pypdf import PdfReader, apply_configuration
     from pypdf.generic import IndirectObject
+
+    limit = PDF_STREAM_LIMIT
+    with apply_configuration(zlib_maximum_output_length=limit, lzw_maximum_output_length=limit,
+                             run_length_maximum_output_length=limit, jbig2_maximum_output_length=limit,
+                             maximum_declared_stream_length=limit,
+                             array_based_stream_maximum_output_length=limit):
+        _read_pdf(path, PdfReader, IndirectObject)
+
+
+def _read_pdf(path, PdfReader, IndirectObject) -> None:  # noqa: N803 - the classes, passed in
+    from pypdf.errors import LimitReachedError
 
     try:
         reader = PdfReader(path, strict=False)
@@ -98,6 +165,8 @@ def _check_pdf(path) -> None:
             raise BadStructure("no pages")
     except BadStructure:
         raise
+    except (LimitReachedError, MemoryError) as exc:
+        raise TooComplex(str(exc)) from exc
     except (RecursionError, Exception) as exc:  # noqa: BLE001 - a hostile PDF can fail anywhere
         raise BadStructure(str(exc)) from exc
 
@@ -175,3 +244,9 @@ def _check_archive(path) -> None:
         raise
     except (zipfile.BadZipFile, Exception) as exc:  # a hostile archive can fail anywhere
         raise BadStructure(str(exc)) from exc
+
+
+if __name__ == "__main__":  # the isolated check (see check_structure)
+    import sys
+
+    sys.exit(_child_main(sys.argv[1:]))

@@ -64,14 +64,15 @@ def new(procedure_code: str):
     chosen = request.args.get("project", type=int)
     default = chosen or (holders[0].id if needs_certificate and holders else
                          0 if procedure.creates_project or not projects else projects[0].id)
-    form = StartDossierForm(projects, catalogue.zones(), project_id=default, allow_new=not needs_certificate)
+    form = StartDossierForm(projects, catalogue.zones(), project_id=default, allow_new=not needs_certificate,
+                            enterprises=current_user.enterprises)
     if form.validate_on_submit():
         try:
             if form.project_id.data:
                 project = project_queries.project_for(current_user, form.project_id.data) or abort(404)
             else:
                 project = project_ops.create_project(
-                    enterprise_id=min(current_user.enterprise_ids), created_by=current_user,
+                    enterprise_id=form.enterprise_id.data, created_by=current_user,
                     name_vi=form.new_project_name.data, zone_id=form.zone_id.data)
             dossier = ops.start_dossier(user=current_user, procedure=procedure, project=project)
         except ops.DossierError as exc:

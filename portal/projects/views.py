@@ -27,9 +27,9 @@ def index():
 @roles_required(Role.INVESTOR)
 @enterprise_required
 def new():
-    form = ProjectForm(catalogue.zones())
+    form = ProjectForm(catalogue.zones(), enterprises=current_user.enterprises)
     if form.validate_on_submit():
-        project = _save(form, lambda: ops.create_project(enterprise_id=min(current_user.enterprise_ids),
+        project = _save(form, lambda: ops.create_project(enterprise_id=form.enterprise_id.data,
                                                          created_by=current_user, **form.project_data))
         if project is not None:
             flash(_("The project has been saved."), "success")
@@ -68,7 +68,8 @@ def edit(project_id: int):
     if not project.can_edit(current_user):
         abort(404)
     first = project.first_issue
-    form = ProjectForm(catalogue.zones(), obj=project, certificate_number=first.number if first else "",
+    form = ProjectForm(catalogue.zones(), obj=project, enterprises=[project.enterprise],
+                       certificate_number=first.number if first else "",
                        certificate_date=first.issued_on if first else None)
     if ops.is_certified(project):
         form.lock_certified(ops.CERTIFIED)

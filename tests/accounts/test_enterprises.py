@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from portal.accounts.models import Enterprise, EnterpriseMember, MemberStatus, User
+from portal.catalogue.models import Zone
 from portal.audit.models import AuditEvent
 from portal.extensions import db as _db
 from tests.accounts.test_registration import GOOD, confirm, link_in, path_of, register
@@ -88,3 +89,54 @@ def test_operators_release_and_transfer_an_enterprise_on_record(app, db):
     actions = {a for a in _db.session.scalars(_db.select(AuditEvent.action))}
     assert {"admin.enterprise_transferred", "admin.enterprise_released"} <= actions
     assert re.search("No enterprise", runner.invoke(args=["enterprises", "release", "0000000000"]).output)
+
+
+def test_a_squatter_is_removed_and_the_company_claims_its_code(app, client, db, outbox):
+    squatter = UserFactory()
+    enterprise = squatter.enterprises[0]
+    code = enterprise.enterprise_code
+    staff = UserFactory(enterprise=False, email="nhan.vien@example.com")
+    _db.session.add(EnterpriseMember(user=staff, enterprise=enterprise, status=MemberStatus.PENDING))
+    owner = UserFactory(enterprise=False, email="giam.doc@example.com")
+    _db.session.commit()
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["enterprises", "release", code, "--operator", "Văn phòng"]).exit_code == 0
+    assert [m.user.email for m in _db.session.get(Enterprise, enterprise.id).members] == [squatter.email]
+    # The company, with an account already, claims the freed code from its profile.
+    sign_in(client, owner)
+    client.post("/account/enterprises", data={"enterprise_name": "Công ty Thật", "enterprise_code": code,
+                                              "address": "Kon Tum", "legal_representative": "Giám Đốc",
+                                              "country": "VN"})
+    claimed = _db.session.scalar(_db.select(Enterprise).where(Enterprise.enterprise_code == code))
+    assert claimed.id != enterprise.id and claimed.representative.email == owner.email
+
+
+def test_transfer_can_remove_everyone_else(app, db):
+    squatter = UserFactory()
+    enterprise = squatter.enterprises[0]
+    owner = UserFactory(enterprise=False)
+    result = app.test_cli_runner().invoke(args=["enterprises", "transfer", enterprise.enterprise_code,
+                                                "--to", owner.email, "--remove-others"])
+    assert result.exit_code == 0, result.output
+    assert [m.user.email for m in _db.session.get(Enterprise, enterprise.id).members] == [owner.email]
+    assert enterprise.id not in _db.session.get(User, squatter.id).enterprise_ids
+
+
+def test_someone_in_two_enterprises_chooses_which_one_a_project_is_for(client, db):
+    from portal.projects.models import Project
+
+    user = UserFactory()
+    first = user.enterprises[0]
+    other = Enterprise(name="Doanh nghiệp thứ hai", enterprise_code="6109999999", address="Kon Tum",
+                       legal_representative="A", claimed_at=first.claimed_at)
+    _db.session.add(EnterpriseMember(user=user, enterprise=other))
+    _db.session.commit()
+    sign_in(client, user)
+    assert "Doanh nghiệp thứ hai" in client.get("/projects/new").get_data(as_text=True)
+    zone = _db.session.scalar(_db.select(Zone.id))
+    client.post("/projects/new", data={"name_vi": "Dự án B", "zone_id": zone, "enterprise_id": other.id})
+    assert _db.session.scalar(_db.select(Project.enterprise_id).where(Project.name_vi == "Dự án B")) == other.id
+    stranger = UserFactory().enterprises[0]  # someone else's enterprise cannot be chosen
+    page = client.post("/projects/new", data={"name_vi": "Dự án C", "zone_id": zone, "enterprise_id": stranger.id})
+    assert page.status_code == 200 and _db.session.scalar(
+        _db.select(_db.func.count()).select_from(Project).where(Project.name_vi == "Dự án C")) == 0

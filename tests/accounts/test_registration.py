@@ -229,3 +229,47 @@ def test_registering_an_existing_address_looks_the_same_and_tells_its_owner(clie
     assert db.session.scalar(_db.select(_db.func.count()).select_from(User).where(User.email == GOOD["email"])) == 1
     [mail] = outbox.to(owner.email)
     assert "Có người thử đăng ký" in mail["Subject"] and "Không có tài khoản mới nào được tạo" in outbox.body(mail)
+
+
+def test_a_huge_name_costs_the_password_check_little(client, db):
+    """The name is cut to its length before the password is compared with it (a 14 kB name
+    of short words once took 15 s and 2 GB)."""
+    from portal.accounts.security import personal_password
+
+    words = " ".join(f"a{n}" for n in range(3000))  # about 15 kB
+    assert personal_password("Rừng-cà-phê-Đăk-Tô-9", email="x@example.com", full_name=words) is False
+    assert register(client, full_name=words).status_code == 200  # refused by the name's length
+    assert db.session.scalar(_db.select(_db.func.count()).select_from(User)) == 0
+
+
+def test_confirming_through_a_password_reset_claims_the_code(client, db, outbox):
+    register(client)
+    client.post("/account/forgot", data={"email": GOOD["email"]})
+    mail = [m for m in outbox.to(GOOD["email"]) if "mật khẩu" in m["Subject"].lower()][-1]
+    link = path_of(link_in(outbox.body(mail)))
+    client.post(link, data={"password": "Một-mật-khẩu-mới-2026", "confirm": "Một-mật-khẩu-mới-2026"})
+    user = db.session.scalar(_db.select(User).where(User.email == GOOD["email"]))
+    assert user.is_confirmed and user.enterprises[0].enterprise_code == "6101987654"
+
+
+def test_a_changed_address_waiting_for_confirmation_is_not_purged(app, client, db, outbox):
+    import time_machine
+
+    from tests.factories import PASSWORD, UserFactory
+
+    user = UserFactory(email="lau.nam@example.com")
+    client.post("/account/login", data={"email": user.email, "password": PASSWORD})
+    client.post("/account/email", data={"email": "dia.chi.moi@example.com", "current_password": PASSWORD})
+    assert not db.session.get(User, user.id).is_confirmed
+    with time_machine.travel(utcnow() + timedelta(days=10), tick=False):
+        result = app.test_cli_runner().invoke(args=["users", "purge-unconfirmed"])
+    assert "removed: 0" in result.output and db.session.get(User, user.id) is not None
+
+
+def test_the_owner_is_told_of_registration_attempts_once_a_day(client, db, outbox):
+    from tests.factories import UserFactory
+
+    owner = UserFactory(email=GOOD["email"])
+    for n in range(3):
+        register(client, enterprise_code=f"610198765{n}")
+    assert len(outbox.to(owner.email)) == 1

@@ -34,14 +34,24 @@ def test_a_page_that_does_not_exist_is_not_an_object_refusal(client, db, login_a
     assert audit_rows(db, "access.refused") == []
 
 
-def test_rate_limit_hits_are_on_record(app, client, db):
+def tracking_tries(app, client, count: int) -> list[int]:
+    """`count` lookups on the public tracking page limited to one a minute."""
     saved = app.config["TRACKING_RATE_LIMIT"]
     app.config["TRACKING_RATE_LIMIT"] = "1 per minute"
     try:
-        statuses = [client.get("/tracking?code=X&key=Y").status_code for _ in range(2)]
+        return [client.get("/tracking?code=X&key=Y").status_code for _ in range(count)]
     finally:
         app.config["TRACKING_RATE_LIMIT"] = saved
         limiter.reset()
+
+
+def test_rate_limit_hits_are_on_record(app, client, db):
+    statuses = tracking_tries(app, client, 2)
     assert statuses == [404, 429]  # an unknown code, then the limit
     [row] = audit_rows(db, "ratelimit.hit")
     assert row.target.startswith("public.tracking") and "1 per 1 minute" in row.detail
+
+
+def test_a_flood_of_rate_limit_hits_is_one_row_a_minute(app, client, db):
+    statuses = tracking_tries(app, client, 6)
+    assert statuses.count(429) == 5 and len(audit_rows(db, "ratelimit.hit")) == 1

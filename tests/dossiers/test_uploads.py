@@ -8,7 +8,7 @@ import pytest
 
 from portal.dossiers.models import DossierFile
 from portal.services.storage import CHUNK, LocalStorage, TooLarge
-from tests.samples import EXE, PDF, docx, page_tree_bomb, png, upload, zip_bomb
+from tests.samples import EXE, PDF, docx, object_stream_bomb, page_tree_bomb, png, upload, zip_bomb
 
 
 @pytest.fixture
@@ -161,6 +161,7 @@ def pixel_bomb() -> bytes:
 
 @pytest.mark.parametrize("data, name", [
     (page_tree_bomb(fanout=10, depth=6), "trang.pdf"),  # a kilobyte counted as a million pages
+    (object_stream_bomb(), "nen.pdf"),                  # 72 kB whose page tree unpacks to 74 MB
     (zip_bomb(), "bom.docx"),
     (pixel_bomb(), "anh.png"),
 ])
@@ -181,3 +182,18 @@ def test_a_page_tree_naming_a_node_twice_is_refused_even_when_small(tmp_path):
         check_structure("pdf", path)
     path.write_bytes(PDF)
     check_structure("pdf", path)  # an ordinary one page passes
+
+
+def test_the_isolated_check_accepts_and_refuses_the_same(app, client, db, draft):
+    """Production checks each upload in a child process with CPU, memory and time limits."""
+    app.config["UPLOAD_CHECK_ISOLATED"] = True
+    try:
+        assert "Đã đính kèm" in post_file(client, draft, PDF, "don.pdf").get_data(as_text=True)
+        for data, name in ((object_stream_bomb(), "nen.pdf"), (page_tree_bomb(10, 6), "cay.pdf")):
+            page = post_file(client, draft, data, name).get_data(as_text=True)
+            assert f"Tệp {name} quá lớn hoặc quá phức tạp để kiểm tra" in page
+        page = post_file(client, draft, PDF[:200], "cut.pdf").get_data(as_text=True)
+        assert "Tệp cut.pdf bị hỏng hoặc không phải là tệp PDF thật." in page
+    finally:
+        app.config["UPLOAD_CHECK_ISOLATED"] = False
+    assert count_files(db, draft) == 1

@@ -1,42 +1,29 @@
 """In a real browser: an investor types the capital the Vietnamese way and the portal keeps it."""
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
-from flask_migrate import upgrade
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
-from portal import create_app
-from portal.catalogue.operations import load_catalogue, read_catalogue_file
 from portal.extensions import db
 from portal.projects.models import Project
 from portal.services.unit_of_work import commit
+from tests.conftest import served
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def own_server(scratch_url, tmp_path):
+def own_server(scratch_app):
     """A live server on a scratch database of its own, so what the browser saves stays out
     of the suite's database."""
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=scratch_url, STORAGE_DIR=str(tmp_path / "storage"),
-                     OUTBOX_DIR=str(tmp_path / "outbox"))
-    with app.app_context():
-        upgrade()
-        load_catalogue(read_catalogue_file(app.config["CATALOGUE_FILE"]))
+    with scratch_app.app_context():
         UserFactory(email="von@example.com")
         commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
+    with served(scratch_app) as url:
+        yield scratch_app, url
 
 
 def test_capital_typed_with_dots_is_kept_whole(own_server, page):

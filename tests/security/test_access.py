@@ -96,6 +96,8 @@ POST = {
     "accounts.remove_member": ("/account/enterprise/{enterprise}/members/{member}/remove", OWN_DOSSIER_POST),
     "accounts.revoke_invitation": ("/account/enterprise/{enterprise}/invitations/1/revoke", OWN_DOSSIER_POST),
     "accounts.invitation": ("/account/invitations/not-a-token", row(400)),
+    "accounts.add_enterprise": ("/account/enterprises", row(403, anonymous=302, investor_a=OK, investor_b=OK)),
+    "accounts.renew_recovery_codes": ("/account/mfa/recovery-codes", row(OK, anonymous=302)),
     "projects.new": ("/projects/new", row(403, anonymous=302, investor_a=OK, investor_b=OK)),
     "projects.edit": ("/projects/{project}/edit", OWN_DOSSIER_POST),
     "dossiers.new": ("/dossiers/new/QLDT-01", row(403, anonymous=302, investor_a=OK, investor_b=OK)),

@@ -148,3 +148,39 @@ def _derived_key(app):
 
     return base64.urlsafe_b64encode(hashlib.sha256(b"portal.encryption:" + app.config["SECRET_KEY"].encode())
                                     .digest()).decode()
+
+
+def test_old_short_recovery_codes_no_longer_work_and_new_ones_are_made(app, client, db):
+    import hashlib
+
+    user = UserFactory(desk_officer=True)
+    enrol(app.test_client(), user)
+    old = "abcde-fghjk"
+    user.recovery_codes = [hashlib.sha256(old.replace("-", "").encode()).hexdigest()]
+    db.session.commit()
+    other = app.test_client()
+    password_step(other, user)
+    assert "Mã xác thực không đúng" in other.post("/account/mfa", data={"code": old}).get_data(as_text=True)
+    from tests.conftest import sign_in
+
+    sign_in(client, user)
+    assert "không còn dùng được" in client.get("/account/profile").get_data(as_text=True)
+    page = client.post("/account/mfa/recovery-codes", data={"current_password": PASSWORD}).get_data(as_text=True)
+    assert len(re.findall(r"<li><code>([a-z0-9-]+)</code></li>", page)) == 10
+    assert all(item.startswith("$argon2id$") for item in db.session.get(User, user.id).recovery_codes)
+
+
+def test_a_secret_the_keys_cannot_read_is_a_clear_refusal(app, db):
+    user = UserFactory(desk_officer=True)
+    enrol(app.test_client(), user)
+    saved = app.config["ENCRYPTION_KEYS"]
+    from portal.services.crypto import new_key
+
+    app.config["ENCRYPTION_KEYS"] = new_key()  # the key that encrypted it was dropped too early
+    try:
+        client = app.test_client()
+        password_step(client, user)
+        response = client.post("/account/mfa", data={"code": "123456"})
+        assert response.status_code == 200 and "Hiện không thể kiểm tra mã xác thực" in response.get_data(as_text=True)
+    finally:
+        app.config["ENCRYPTION_KEYS"] = saved

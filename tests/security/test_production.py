@@ -41,6 +41,7 @@ def production_env(monkeypatch, database_url, **values):
 
 @pytest.mark.parametrize("values, message", [
     ({"ENCRYPTION_KEYS": ""}, "ENCRYPTION_KEYS"),
+    ({"ENCRYPTION_KEYS": "not-a-key"}, "ENCRYPTION_KEYS must be Fernet keys"),
     ({"SECRET_KEY": "short-but-not-empty"}, "SECRET_KEY must be at least 32 bytes"),
     ({"WEB_CONCURRENCY": "2"}, "need REDIS_URL"),
     ({"GUNICORN_CMD_ARGS": "--workers 4"}, "need REDIS_URL"),

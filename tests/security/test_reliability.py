@@ -10,12 +10,9 @@ import threading
 from datetime import date
 
 import pytest
-from flask_migrate import upgrade
 from werkzeug.datastructures import FileStorage
 
-from portal import create_app
 from portal.audit.models import AuditEvent
-from portal.catalogue.operations import load_catalogue, read_catalogue_file
 from portal.dossiers import operations as ops
 from portal.dossiers.models import Dossier, DossierFile
 from portal.extensions import db as _db
@@ -171,20 +168,6 @@ def test_storage_check_reports_strays_and_missing_files(app, db, make_draft):
     assert f"row without file: {missing.storage_key}" in result.output
     app.test_cli_runner().invoke(args=["storage", "check", "--delete-strays"])
     assert not storage.exists(stray.key)
-
-
-@pytest.fixture
-def scratch_app(scratch_url, tmp_path):
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=scratch_url, STORAGE_DIR=str(tmp_path / "storage"),
-                     OUTBOX_DIR=str(tmp_path / "outbox"))
-    with app.app_context():
-        upgrade()
-        load_catalogue(read_catalogue_file(app.config["CATALOGUE_FILE"]))
-        commit()
-    yield app
-    with app.app_context():
-        _db.session.remove()
-        _db.engine.dispose()
 
 
 def test_backup_and_restore_round_trip(scratch_app, tmp_path):

@@ -1,6 +1,7 @@
 """Sessions end everywhere on logout, password change and deactivation; time-outs; lockout."""
 from __future__ import annotations
 
+import re
 import time
 
 import time_machine
@@ -167,3 +168,56 @@ def test_changing_email_needs_the_current_password(client, db, login_as, outbox)
     assert fresh.email == "moi@example.com" and not fresh.is_confirmed
     assert outbox.to("moi@example.com")
     assert not logged_in(client)
+
+
+def test_unknown_addresses_are_slowed_the_same(app, db):
+    """Waiting does not tell that an account exists: an unknown address is slowed alike."""
+    known, client = UserFactory(), client_from(app, "203.0.113.9")
+    start = time.time()
+    with time_machine.travel(start, tick=False):
+        pages = []
+        for email in (known.email, "khong.ai@example.com"):
+            for _ in range(5):
+                client.post("/account/login", data={"email": email, "password": "sai-mat-khau-1"})
+            page = client.post("/account/login", data={"email": email, "password": "sai-mat-khau-1"})
+            pages.append(re.findall(r'class="error"[^>]*>(.*?)</p>', page.get_data(as_text=True), re.S))
+    assert pages[0] == pages[1] and "phải chờ 30 giây" in pages[0][0]
+
+
+def test_ipv6_clients_are_counted_by_their_network():
+    from portal.accounts.operations import client_source
+
+    assert client_source("2001:db8:1:2:aaaa::1") == client_source("2001:db8:1:2:bbbb::9") == "2001:db8:1:2::/64"
+    assert client_source("2001:db8:1:3::1") != client_source("2001:db8:1:2::1")
+    assert client_source("::ffff:203.0.113.7") == client_source("203.0.113.7") == "203.0.113.7"
+
+
+def test_wrong_passwords_at_the_same_moment_are_all_counted(scratch_app):
+    import threading
+    import urllib.error
+    import urllib.request
+
+    from portal.accounts.models import LoginThrottle
+    from portal.extensions import db as _db
+    from tests.conftest import served
+
+    scratch_app.config["LOGIN_FREE_ATTEMPTS"] = 100
+    statuses = []
+
+    def guess(url):
+        data = b"email=ai.do%40example.com&password=sai-mat-khau-1"
+        try:
+            with urllib.request.urlopen(f"{url}/account/login", data=data, timeout=60) as response:  # noqa: S310
+                statuses.append(response.status)
+        except urllib.error.HTTPError as exc:
+            statuses.append(exc.code)
+
+    with served(scratch_app) as url:
+        threads = [threading.Thread(target=guess, args=(url,)) for _ in range(12)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    with scratch_app.app_context():
+        failures = _db.session.scalar(_db.select(LoginThrottle.failures))
+    assert statuses == [200] * 12 and failures == 12
