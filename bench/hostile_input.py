@@ -6,8 +6,11 @@ in a temporary folder and times, through the Flask test client, N times each:
   - a login posted with a 60 kB e-mail address of letters and combining accents (the
     e-mail validator's time grows with the square of the length);
   - a login posted with the longest address accepted (254 characters of the same);
+  - an upload of an ordinary one-page PDF (the cost of the isolated check itself);
+  - an upload of a 72 kB PDF whose page tree unpacks to 74 MB;
   - an upload of a 1 kB PDF whose page tree counts a million pages when walked naively;
   - an upload of a small PNG of 64 million pixels.
+Uploads are checked as in production: in a child process with CPU, memory and time limits.
 Prints the median time of each, its ratio to the yardstick, the answer's status, and how
 much the process's peak memory grew (ru_maxrss) over all the runs of that case.
 """
@@ -45,11 +48,11 @@ def main(n: int = 10) -> None:
     from portal.services.unit_of_work import commit
     from tests.conftest import sign_in
     from tests.factories import UserFactory
-    from tests.samples import page_tree_bomb
+    from tests.samples import PDF, object_stream_bomb, page_tree_bomb
 
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{scratch / 'bench.db'}",
                      STORAGE_DIR=str(scratch / "storage"), OUTBOX_DIR=str(scratch / "outbox"),
-                     RATELIMIT_ENABLED=False)
+                     RATELIMIT_ENABLED=False, UPLOAD_CHECK_ISOLATED=True)  # as production checks uploads
     with app.app_context():
         upgrade()
         load_catalogue(read_catalogue_file(app.config["CATALOGUE_FILE"]))
@@ -64,6 +67,7 @@ def main(n: int = 10) -> None:
         ids = (dossier.id, document.id)
 
     pdf_bomb = page_tree_bomb(fanout=10, depth=6)
+    stream_bomb = object_stream_bomb()
     buffer = io.BytesIO()
     Image.new("1", (8000, 8000)).save(buffer, format="PNG", optimize=True)
     png_bomb = buffer.getvalue()
@@ -80,6 +84,10 @@ def main(n: int = 10) -> None:
                                                                               "password": "x"}),
         "login, 254-character address": lambda: anonymous.post("/account/login", data={"email": longest,
                                                                                        "password": "x"}),
+        f"upload, ordinary one-page PDF ({len(PDF)} B)": lambda: client.post(
+            upload, data={"file": (io.BytesIO(PDF), "don.pdf")}, content_type="multipart/form-data"),
+        f"upload, PDF object-stream bomb ({len(stream_bomb)} B)": lambda: client.post(
+            upload, data={"file": (io.BytesIO(stream_bomb), "nen.pdf")}, content_type="multipart/form-data"),
         f"upload, PDF page-tree bomb ({len(pdf_bomb)} B)": lambda: client.post(
             upload, data={"file": (io.BytesIO(pdf_bomb), "bom.pdf")}, content_type="multipart/form-data"),
         f"upload, 64-megapixel PNG ({len(png_bomb)} B)": lambda: client.post(

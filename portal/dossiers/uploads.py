@@ -92,12 +92,11 @@ def _check_in_child(ext: str, path) -> None:
     import sys
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[2]
     try:
+        # This file run as a script: only what the check needs is imported (not the app).
         result = subprocess.run(  # nosec B603 - a fixed command; the path is one we generated
-            [sys.executable, "-m", "portal.dossiers.uploads", ext, str(path)],
-            cwd=root, capture_output=True, timeout=CHILD_SECONDS, check=False,
-            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root)})
+            [sys.executable, "-I", str(Path(__file__).resolve()), ext, str(path)],
+            capture_output=True, timeout=CHILD_SECONDS, check=False, env={"PATH": "/usr/bin:/bin"})
     except subprocess.TimeoutExpired:
         raise TooComplex("the check took too long") from None
     if result.returncode == CHILD_EXIT["ok"]:
