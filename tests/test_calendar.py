@@ -1,7 +1,7 @@
 """The legal calendar against hand-checked dates (no database, no application)."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,7 +15,9 @@ from portal.calendar import (
     due_at,
     effective_reception,
     is_working_day,
+    next_working_day,
     paused_days,
+    previous_working_day,
     working_days_between,
 )
 
@@ -193,3 +195,75 @@ def test_office_time_for_the_steps_of_a_procedure():
     assert add_office_time(vn(2026, 10, 9, 9), 1) == vn(2026, 10, 12, 9)
     assert add_office_time(vn(2026, 10, 13, 9), -0.5) == vn(2026, 10, 12, 14)
     assert add_office_time(vn(2026, 10, 12, 12), 0.5) == vn(2026, 10, 12, 17)
+
+
+# --- the ordinals against the plain definition, day by day ------------------------------
+
+def _walk_between(start, end, extra):
+    """Working days after `start` up to `end`, counted one day at a time (the definition)."""
+    sign = 1
+    if end < start:
+        start, end, sign = end, start, -1
+    count, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        count += is_working_day(day, extra)
+    return sign * count
+
+
+def _walk_add(day, n, extra):
+    for _ in range(n):
+        day += timedelta(days=1)
+        while not is_working_day(day, extra):
+            day += timedelta(days=1)
+    return day
+
+
+def _walk_back(day, extra):
+    day -= timedelta(days=1)
+    while not is_working_day(day, extra):
+        day -= timedelta(days=1)
+    return day
+
+
+def _random_day(rng):
+    return date(2025, 1, 1) + timedelta(days=rng.randrange((date(2028, 12, 31) - date(2025, 1, 1)).days + 1))
+
+
+def _board_days(rng):
+    """Extra days off (some on a working day) and extra working days (some on a Saturday)."""
+    days_off = {_random_day(rng) for _ in range(25)}
+    worked = {_random_day(rng) for _ in range(25)} - days_off
+    return Overrides(days_off=frozenset(days_off), working_days=frozenset(worked))
+
+
+@pytest.mark.parametrize("with_board_days", [False, True])
+def test_working_day_arithmetic_agrees_with_counting_day_by_day(with_board_days):
+    import random
+
+    rng = random.Random(20261126 + with_board_days)
+    extra = _board_days(rng) if with_board_days else None
+    for _ in range(2500):
+        start, end = _random_day(rng), _random_day(rng)
+        if rng.random() < 0.5:  # near dates as well, as most deadlines are
+            end = start + timedelta(days=rng.randrange(-20, 60))
+        assert working_days_between(start, end, extra) == _walk_between(start, end, extra), (start, end)
+        n = rng.randrange(0, 70)
+        assert add_working_days(start, n, extra) == _walk_add(start, n, extra), (start, n)
+        assert next_working_day(start, extra) == _walk_add(start, 1, extra)
+        assert previous_working_day(start, extra) == _walk_back(start, extra), start
+
+
+def test_the_boards_extra_days_change_the_arithmetic_at_once():
+    friday, monday = date(2026, 3, 6), date(2026, 3, 9)
+    assert add_working_days(friday, 1) == monday
+    assert add_working_days(friday, 1, Overrides(working_days=frozenset({date(2026, 3, 7)}))) == date(2026, 3, 7)
+    assert add_working_days(friday, 1, Overrides(days_off=frozenset({monday}))) == date(2026, 3, 10)
+    assert working_days_between(friday, monday, Overrides(days_off=frozenset({monday}))) == 0
+
+
+def test_dates_far_from_today_and_long_limits():
+    assert working_days_between(date(2001, 1, 1), date(2001, 1, 8)) == _walk_between(date(2001, 1, 1),
+                                                                                      date(2001, 1, 8), None)
+    assert add_working_days(date(2026, 1, 1), 2000) == _walk_add(date(2026, 1, 1), 2000, None)
+    assert previous_working_day(date(2000, 1, 3)) == _walk_back(date(2000, 1, 3), None)

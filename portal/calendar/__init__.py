@@ -20,6 +20,7 @@ was open between the request and the answer, and `due_at` adds those days to the
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -71,41 +72,87 @@ def is_working_day(day: date, overrides: Overrides | None = None) -> bool:
     return day not in official
 
 
+class _Ordinals:
+    """Working-day ordinals for a span of years under one set of overrides: for each day,
+    how many working days there are from the start of the span up to it. Counting the
+    working days between two dates, or finding the n-th after one, is then a subtraction
+    or a binary search instead of a walk day by day. The span grows when a date outside
+    it is asked (rebuilt whole, swapped in at once, so threads never see half of one)."""
+
+    MARGIN = 2  # years built on each side of what is asked
+
+    def __init__(self, overrides: Overrides | None):
+        self.overrides = overrides
+        self.span: tuple[date, list[int]] = (date(2000, 1, 1), [])
+
+    def _cover(self, first: date, last: date) -> tuple[date, list[int]]:
+        start, counts = self.span
+        if counts and start <= first and last < start + timedelta(days=len(counts)):
+            return self.span
+        end = start + timedelta(days=len(counts) - 1) if counts else last
+        low = date(max(1, min(first.year, start.year if counts else first.year) - self.MARGIN), 1, 1)
+        high = date(min(9999, max(last.year, end.year) + self.MARGIN), 12, 31)
+        built, total, day = [], 0, low
+        while day <= high:
+            total += is_working_day(day, self.overrides)
+            built.append(total)
+            day += timedelta(days=1)
+        self.span = (low, built)
+        return self.span
+
+    def count(self, first: date, last: date) -> int:
+        """Working days after `first` up to and including `last` (first <= last)."""
+        start, counts = self._cover(first, last)
+        return counts[(last - start).days] - counts[(first - start).days]
+
+    def nth_after(self, day: date, n: int) -> date:
+        """The n-th working day after `day` (n >= 1)."""
+        start, counts = self._cover(day, day + timedelta(days=n * 2 + 30))
+        target = counts[(day - start).days] + n
+        while target > counts[-1]:  # a very long limit: widen the span and look again
+            start, counts = self._cover(day, start + timedelta(days=len(counts) + 366 * self.MARGIN))
+            target = counts[(day - start).days] + n
+        return start + timedelta(days=bisect_left(counts, target))
+
+    def nth_before(self, day: date, n: int) -> date:
+        """The n-th working day before `day` (n >= 1)."""
+        start, counts = self._cover(day - timedelta(days=n * 2 + 30), day)
+        previous = counts[(day - start).days - 1] - (n - 1)  # the count at the day sought
+        while previous <= 0:
+            start, counts = self._cover(start - timedelta(days=366 * self.MARGIN), day)
+            previous = counts[(day - start).days - 1] - (n - 1)
+        return start + timedelta(days=bisect_left(counts, previous))
+
+
+@lru_cache(maxsize=16)
+def _ordinals(overrides: Overrides | None) -> _Ordinals:
+    """One index per set of overrides, kept for the life of the process: a change of the
+    Board's extra days makes a different Overrides value, hence a fresh index."""
+    return _Ordinals(overrides)
+
+
 def next_working_day(day: date, overrides: Overrides | None = None) -> date:
     """The first working day strictly after `day`."""
-    day += timedelta(days=1)
-    while not is_working_day(day, overrides):
-        day += timedelta(days=1)
-    return day
+    return _ordinals(overrides).nth_after(day, 1)
 
 
 def add_working_days(day: date, n: int, overrides: Overrides | None = None) -> date:
     """The n-th working day after `day` (`day` itself never counts); n=0 gives `day`."""
     if n < 0:
         raise ValueError("n must not be negative")
-    for _ in range(n):
-        day = next_working_day(day, overrides)
-    return day
+    return _ordinals(overrides).nth_after(day, n) if n else day
 
 
 def working_days_between(start: date, end: date, overrides: Overrides | None = None) -> int:
     """Working days after `start` up to and including `end` (negative if `end` is earlier)."""
     if end < start:
         return -working_days_between(end, start, overrides)
-    count, day = 0, start
-    while day < end:
-        day += timedelta(days=1)
-        if is_working_day(day, overrides):
-            count += 1
-    return count
+    return _ordinals(overrides).count(start, end)
 
 
 def previous_working_day(day: date, overrides: Overrides | None = None) -> date:
     """The last working day strictly before `day`."""
-    day -= timedelta(days=1)
-    while not is_working_day(day, overrides):
-        day -= timedelta(days=1)
-    return day
+    return _ordinals(overrides).nth_before(day, 1)
 
 
 def add_calendar_days(day: date, n: int, overrides: Overrides | None = None) -> date:
@@ -217,7 +264,9 @@ def add_office_time(
     if rest == 0 and total > 0:  # the end of a day rather than the opening of the next
         whole, rest = whole - 1, 1.0
     day = start.date()
-    for _ in range(abs(whole)):
-        day = next_working_day(day, overrides) if whole > 0 else previous_working_day(day, overrides)
+    if whole > 0:
+        day = _ordinals(overrides).nth_after(day, whole)
+    elif whole < 0:
+        day = _ordinals(overrides).nth_before(day, -whole)
     opening = datetime.combine(day, hours.opens, LOCAL_TZ)
     return opening + timedelta(seconds=round(rest * length.total_seconds()))
