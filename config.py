@@ -43,7 +43,14 @@ class Config:
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{instance_path() / 'portal.db'}")
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # No ping before every request: pooled connections are replaced after half an hour
+    # (below the usual idle time-outs of servers and firewalls), and a connection that died
+    # anyway fails one request, whose error page asks to try again.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_recycle": int(os.environ.get("DATABASE_POOL_RECYCLE", "1800"))}
+
+    # How long a process trusts its copy of the organisation and calendar before it checks
+    # their version in the database (a change made by the same process is seen at once).
+    REFERENCE_CACHE_SECONDS = _int("REFERENCE_CACHE_SECONDS", 10)
 
     # Language: Vietnamese first, English complete.
     BABEL_DEFAULT_LOCALE = "vi"
@@ -138,6 +145,7 @@ class TestingConfig(Config):
     TRACKING_RATE_LIMIT = "10000 per hour"
     PASSWORD_HASH_FAST = True  # cheap argon2 parameters keep the suite fast
     UPLOAD_CHECK_ISOLATED = False  # in-process (fast); the isolation has tests of its own
+    REFERENCE_CACHE_SECONDS = 0  # every request checks the version: each test rolls back its changes
     SERVER_NAME = "localhost"
     PUBLIC_URL = "http://localhost"
 

@@ -6,8 +6,7 @@ import unicodedata
 from babel import Locale
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField
+from wtforms import StringField
 from wtforms.validators import ValidationError
 
 from portal.i18n import amount_example, format_amount, parse_amount
@@ -54,13 +53,6 @@ def country_choices() -> list[tuple[str, str]]:
 def _sort_key(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
-
-
-class LanguageForm(FlaskForm):
-    """The language switch in the header (a POST, since it changes the session)."""
-
-    lang = HiddenField(_l("Language"))
-    next = HiddenField()
 
 
 def finite_amount(maximum, places: int | None = None):

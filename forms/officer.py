@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
+    BooleanField,
     DateField,
     FieldList,
     Form,
@@ -17,7 +18,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from forms.common import LINE, STRIP
 
@@ -179,3 +180,52 @@ class SupplementReplyForm(FlaskForm):
     submit = SubmitField(_l("Send the supplement"))
 
 
+
+
+SEARCH_SORTS = (
+    ("-submitted", _l("Submission, newest first")),
+    ("due", _l("Due date, earliest first")),
+    ("-received", _l("Reception, newest first")),
+    ("received", _l("Reception, oldest first")),
+)
+SEARCH_PERIODS = (("submitted", _l("Submitted")), ("received", _l("Received")), ("due", _l("Due")))
+
+
+class SearchForm(FlaskForm):
+    """The officers' search: every field optional, all of them combined. The choices come
+    from what the officer may see (units, specialists), so a value from elsewhere is refused."""
+
+    class Meta:
+        csrf = False
+
+    code = StringField(_l("Dossier code or its last digits"), filters=LINE, validators=[Length(max=60)],
+                       description=_l("The whole code, or the end of it as the investor reads it out (at least "
+                                      "3 characters), e.g. 0042 or 260115-0042."))
+    enterprise = StringField(_l("Enterprise name or code"), filters=LINE, validators=[Length(max=120)],
+                             description=_l("Part of the name, with or without diacritics, or the enterprise code."))
+    procedure = SelectField(_l("Procedure"), coerce=str, validators=[Optional()])
+    unit = SelectField(_l("Handling unit"), coerce=str, validators=[Optional()])
+    state = SelectField(_l("Status"), coerce=str, validators=[Optional()])
+    assignee = SelectField(_l("Specialist"), coerce=str, validators=[Optional()])
+    period = SelectField(_l("Period of"), choices=SEARCH_PERIODS, default="submitted", validators=[Optional()])
+    start = DateField(_l("From"), validators=[Optional()])
+    end = DateField(_l("To"), validators=[Optional()])
+    overdue = BooleanField(_l("Overdue only"))
+    paused = BooleanField(_l("Clock paused only"))
+    sort = SelectField(_l("Sort by"), choices=SEARCH_SORTS, default="-submitted", validators=[Optional()])
+
+    def __init__(self, procedures, units, specialists, states, **kwargs):
+        super().__init__(**kwargs)
+        anything = [("", _l("Any"))]
+        self.procedure.choices = anything + [(str(p.id), f"{p.code} — {p.name}") for p in procedures]
+        self.unit.choices = anything + [(str(u.id), u.name) for u in units]
+        self.assignee.choices = anything + [(str(s.id), s.full_name) for s in specialists]
+        self.state.choices = anything + [(s.value, s.title) for s in states]
+
+    def validate_code(self, field):
+        if field.data and len(field.data.replace(" ", "")) < 3:
+            raise ValidationError(_l("Type at least 3 characters of the code."))
+
+    def validate_end(self, field):
+        if field.data and self.start.data and field.data < self.start.data:
+            raise ValidationError(_l("The end of the period comes before its start."))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, g, request
 from flask_login import current_user
 
 from config import CONFIGS, ROOT, ProductionConfig, instance_path
@@ -110,11 +110,15 @@ def _register_template_helpers(app: Flask) -> None:
     from portal.dossiers.models import ReturnMethod
     from portal.dossiers.timeliness import Timeliness, remaining_days_text
     from portal.i18n import format_amount, format_field_value, format_filesize
+    from portal.paging import page_url
     from portal.services.pdf import qr_data_uri
+    from flask_babel import format_decimal
 
     app.add_template_filter(qr_data_uri, "qr_data_uri")
     app.add_template_filter(format_amount, "amount")
     app.add_template_filter(format_filesize, "filesize")
+    app.add_template_filter(format_decimal, "number")
+    app.add_template_global(page_url, "page_url")
     app.add_template_global(format_field_value, "field_value")
     app.add_template_global(Role, "Role")
     from portal.accounts.mfa import has_old_recovery_codes
@@ -139,7 +143,6 @@ SECURITY_HEADERS = {
 def _register_hooks(app: Flask) -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
-    from forms.common import LanguageForm
     from portal.accounts.sessions import enforce_session_timeouts
     from portal.catalogue.queries import organisation
     from portal.errors import register_error_handlers
@@ -177,6 +180,5 @@ def _register_hooks(app: Flask) -> None:
         return {
             "org": g.organisation,
             "lang": current_language(),
-            "language_form": LanguageForm(formdata=None) if has_request_context() else None,
         }
 

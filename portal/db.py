@@ -76,6 +76,10 @@ def str_enum(enum_cls, length: int = 30) -> sa.Enum:
 def _sqlite_connect(dbapi_connection, connection_record):
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.isolation_level = None
+        # The search's folding (PostgreSQL has its own, on unaccent: migration 0009).
+        from portal.text import fold
+
+        dbapi_connection.create_function("portal_fold", 1, fold, deterministic=True)
         dbapi_connection.execute("PRAGMA foreign_keys=ON")
         dbapi_connection.execute("PRAGMA busy_timeout=30000")
         if dbapi_connection.execute("PRAGMA journal_mode").fetchone()[0] not in ("memory", "wal"):

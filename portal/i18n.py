@@ -1,7 +1,7 @@
 """Language helpers: the locale selector and bilingual (vi/en) fields."""
 from __future__ import annotations
 
-from flask import current_app, has_request_context, request, session
+from flask import current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -10,7 +10,7 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # commands and jobs speak the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    chosen = session.get("lang")
+    chosen = request.cookies.get("lang")
     if chosen in languages:
         return chosen
     if current_user and current_user.is_authenticated and current_user.language in languages:

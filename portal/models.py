@@ -8,3 +8,4 @@ from portal.dossiers.models import (  # noqa: F401
     Dossier, DossierEvent, DossierFile, DossierNote, Sequence, ServiceRating, SupplementItem, SupplementRequest,
 )
 from portal.projects.models import Project  # noqa: F401
+from portal.services.reference import ReferenceStamp  # noqa: F401

@@ -8,53 +8,61 @@ from sqlalchemy.orm import selectinload
 
 from portal.catalogue.models import Field, Organisation, Procedure, Unit, Zone
 from portal.extensions import db
+from portal.services.reference import cached, detached_copy
 from portal.text import fold
 
 
 def organisation() -> Optional[Organisation]:
-    return db.session.scalar(db.select(Organisation).order_by(Organisation.id).limit(1))
+    """The Board, as kept for the process (a copy in no session; see services.reference)."""
+    return cached("organisation", lambda: detached_copy(
+        db.session.scalar(db.select(Organisation).order_by(Organisation.id).limit(1))))
+
+
+def _reference() -> dict:
+    """Units, zones, fields and the active procedures (with their field and unit), as copies
+    in no session kept for the process until the catalogue changes (services.reference)."""
+    def load():
+        units = [detached_copy(u) for u in db.session.scalars(db.select(Unit).order_by(Unit.sort_order, Unit.id))]
+        fields = [detached_copy(f) for f in db.session.scalars(db.select(Field).order_by(Field.sort_order, Field.id))]
+        zones = [detached_copy(z) for z in db.session.scalars(db.select(Zone).order_by(Zone.sort_order, Zone.id))]
+        by_id = {("unit", u.id): u for u in units} | {("field", f.id): f for f in fields}
+        procedures = []
+        for row in db.session.scalars(db.select(Procedure).where(Procedure.is_active.is_(True))):
+            procedure = detached_copy(row)
+            procedure.field, procedure.unit = by_id[("field", row.field_id)], by_id[("unit", row.unit_id)]
+            procedures.append(procedure)
+        procedures.sort(key=lambda p: (p.field.sort_order, p.sort_order, p.id))
+        return {"units": units, "fields": fields, "zones": zones, "procedures": procedures}
+
+    return cached("catalogue", load)
 
 
 def units() -> list[Unit]:
-    return list(db.session.scalars(db.select(Unit).order_by(Unit.sort_order, Unit.id)))
+    return list(_reference()["units"])
 
 
 def handling_units() -> list[Unit]:
     """Units that handle at least one active procedure."""
-    has_procedures = db.select(Procedure.id).where(
-        Procedure.unit_id == Unit.id, Procedure.is_active.is_(True)
-    ).exists()
-    return list(db.session.scalars(db.select(Unit).where(has_procedures).order_by(Unit.sort_order, Unit.id)))
+    handling = {p.unit_id for p in _reference()["procedures"]}
+    return [u for u in units() if u.id in handling]
 
 
 def zones() -> list[Zone]:
-    return list(db.session.scalars(db.select(Zone).order_by(Zone.sort_order, Zone.id)))
+    return list(_reference()["zones"])
 
 
 def fields() -> list[Field]:
-    return list(db.session.scalars(db.select(Field).order_by(Field.sort_order, Field.id)))
+    return list(_reference()["fields"])
 
 
 def search_procedures(
     text: str = "", field_code: str = "", unit_code: str = ""
 ) -> list[Procedure]:
     """Active procedures matching every word of `text` (accents optional), in catalogue order."""
-    query = (
-        db.select(Procedure)
-        .join(Procedure.field)
-        .join(Procedure.unit)
-        .where(Procedure.is_active.is_(True))
-        .options(selectinload(Procedure.field), selectinload(Procedure.unit))
-        .order_by(Field.sort_order, Procedure.sort_order, Procedure.id)
-    )
-    for word in fold(text).split()[:8]:
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(Procedure.search_text.like(f"%{escaped}%", escape="\\"))
-    if field_code:
-        query = query.where(Field.code == field_code)
-    if unit_code:
-        query = query.where(Unit.code == unit_code)
-    return list(db.session.scalars(query))
+    words = fold(text).split()[:8]
+    return [p for p in _reference()["procedures"]
+            if all(word in p.search_text for word in words)
+            and (not field_code or p.field.code == field_code) and (not unit_code or p.unit.code == unit_code)]
 
 
 def group_procedures(procedures: list[Procedure], by: str) -> list[tuple[object, list[Procedure]]]:
@@ -71,3 +79,13 @@ def procedure_by_code(code: str) -> Optional[Procedure]:
         .options(selectinload(Procedure.documents), selectinload(Procedure.unit),
                  selectinload(Procedure.field))
     )
+
+
+def choices() -> dict[str, list]:
+    """Every procedure (active or not: old dossiers keep theirs) and every unit, as detached
+    copies kept for the process: the officers' search offers them as filters."""
+    def load():
+        procedures = db.session.scalars(db.select(Procedure).order_by(Procedure.code, Procedure.id))
+        return {"procedures": [detached_copy(p) for p in procedures], "units": [detached_copy(u) for u in units()]}
+
+    return cached("catalogue_choices", load)

@@ -51,7 +51,7 @@ def remind() -> None:
     officers = db.session.scalars(db.select(User).where(User.role.in_(OFFICER_ROLES), User.is_active.is_(True)))
     for officer in officers:
         due_soon, overdue, waiting = due_for_reminder(officer, now, tomorrow_end)
-        if due_soon or overdue or waiting:
+        if due_soon.total or overdue.total or waiting.total:
             notifications.reminder(officer, due_soon, overdue, waiting)
             sent += 1
     commit()

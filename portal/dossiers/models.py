@@ -79,13 +79,36 @@ _FILE_KIND_TITLES = {
 }
 
 
+_PROCESSING = "state IN ('in_progress', 'pending_approval')"
+_PAUSED = "state = 'supplement_requested'"
+
+
 class Dossier(db.Model):
     __tablename__ = "dossiers"
+    # Each list's filter and order has its index (migration 0009): partial indexes on the
+    # open states by unit and by assignee in the queues' orders, the book by entry, the
+    # enterprise's dossiers by creation, the search's orders. PostgreSQL has a few more of
+    # its own (trigram indexes for the code's tail and the enterprise's name without
+    # diacritics, descending orders with the undated last), outside this metadata.
     __table_args__ = (
         sa.Index("ix_dossiers_enterprise_state", "enterprise_id", "state"),
         sa.Index("ix_dossiers_unit_state_due", "unit_id", "state", "due_at"),
         sa.Index("ix_dossiers_state_submitted", "state", "submitted_at"),
-        sa.Index("ix_dossiers_book_entered_at", "book_entered_at"),
+        sa.Index("ix_dossiers_book", "book_entered_at", "id"),
+        sa.Index("ix_dossiers_enterprise_created", "enterprise_id", "created_at", "id"),
+        sa.Index("ix_dossiers_received_at", "received_at", "id"),
+        sa.Index("ix_dossiers_due_at", "due_at", "id"),
+        *(sa.Index(name, *columns, postgresql_where=sa.text(where), sqlite_where=sa.text(where))
+          for name, columns, where in (
+            ("ix_dossiers_processing_assignee", ("assignee_id", "due_at", "id"), _PROCESSING),
+            ("ix_dossiers_processing_unit", ("unit_id", "due_at", "id"), _PROCESSING),
+            ("ix_dossiers_paused_assignee", ("assignee_id", "paused_at", "id"), _PAUSED),
+            ("ix_dossiers_paused_unit", ("unit_id", "paused_at", "id"), _PAUSED),
+            ("ix_dossiers_received_unit", ("unit_id", "received_at", "id"), "state = 'received'"),
+            ("ix_dossiers_submitted", ("submitted_at", "id"), "state = 'submitted'"),
+            ("ix_dossiers_resolved", ("finished_at", "id"), "state = 'resolved'"),
+            ("ix_dossiers_pending_signer", ("awaiting_signer", "due_at", "id"), "state = 'pending_approval'"),
+        )),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -11,9 +11,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from forms import officer as forms
+from portal import paging
 from portal.accounts.models import OFFICER_ROLES, Role
 from portal.audit import operations as audit
 from portal.calendar import LOCAL_TZ
+from portal.catalogue import queries as catalogue
 from portal.calendar.queries import overrides
 from portal.db import utcnow
 from portal.documents import operations as slips
@@ -32,7 +34,7 @@ from portal.web import attempt, roles_required, writes_on_get
 bp = Blueprint("officer", __name__, url_prefix="/officer")
 officers_only = roles_required(*OFFICER_ROLES)
 
-HOME = {Role.DESK_OFFICER: "officer.desk", Role.DEPARTMENT_HEAD: "officer.unit",
+HOME = {Role.DESK_OFFICER: "officer.search", Role.DEPARTMENT_HEAD: "officer.unit",
         Role.SPECIALIST: "officer.mine", Role.BOARD_LEADER: "officer.approvals"}
 
 
@@ -45,27 +47,55 @@ def index():
 @bp.get("/desk")
 @roles_required(Role.DESK_OFFICER)
 def desk():
-    return render_template("officer/desk.html", lists=queries.desk_queue(current_user), now=utcnow())
+    return render_template("officer/desk.html", lists=queries.desk_queue(current_user, paging.position),
+                           now=utcnow())
 
 
 @bp.get("/unit")
 @roles_required(Role.DEPARTMENT_HEAD)
 def unit():
     now = utcnow()
-    return render_template("officer/unit.html", lists=queries.unit_queue(current_user), now=now,
+    return render_template("officer/unit.html", lists=queries.unit_queue(current_user, paging.position), now=now,
                            loads=queries.specialist_loads(current_user.unit_id, now))
 
 
 @bp.get("/mine")
 @roles_required(Role.SPECIALIST)
 def mine():
-    return render_template("officer/mine.html", lists=queries.specialist_queue(current_user), now=utcnow())
+    return render_template("officer/mine.html", lists=queries.specialist_queue(current_user, paging.position),
+                           now=utcnow())
 
 
 @bp.get("/approvals")
 @roles_required(Role.DEPARTMENT_HEAD, Role.BOARD_LEADER)
 def approvals():
-    return render_template("officer/approvals.html", dossiers=queries.approvals_queue(current_user), now=utcnow())
+    return render_template("officer/approvals.html", page=queries.approvals_queue(current_user, paging.position),
+                           now=utcnow())
+
+
+# --- the search ---------------------------------------------------------------------------
+
+@bp.get("/search")
+@officers_only
+def search():
+    """Find any dossier the officer may see; the desk's first page."""
+    user, now = current_user, utcnow()
+    reference = catalogue.choices()
+    units = reference["units"]
+    if user.role in (Role.DEPARTMENT_HEAD, Role.SPECIALIST):
+        units = [u for u in units if u.id == user.unit_id]
+    form = forms.SearchForm(reference["procedures"], units, queries.specialists_seen_by(user),
+                            [s for s in State if s is not State.DRAFT], formdata=request.args)
+    page = None
+    if form.validate():
+        number = lambda value: int(value) if value else None  # noqa: E731  (choices are checked ids)
+        criteria = queries.Criteria(
+            code=form.code.data or "", enterprise=form.enterprise.data or "", procedure_id=number(form.procedure.data),
+            unit_id=number(form.unit.data), state=State(form.state.data) if form.state.data else None,
+            assignee_id=number(form.assignee.data), period=form.period.data or "submitted", start=form.start.data,
+            end=form.end.data, overdue=form.overdue.data, paused=form.paused.data, sort=form.sort.data or "-submitted")
+        page = queries.search(user, criteria, now, paging.position())
+    return render_template("officer/search.html", form=form, page=page, now=now)
 
 
 # --- one dossier ------------------------------------------------------------------------
@@ -234,13 +264,12 @@ BOOK_COLUMNS = (_l("No."), _l("Dossier code"), _l("Procedure"), _l("Sets"), _l("
                 _l("Returned on"), _l("Note"))
 
 
-def _book_rows(user, start, end) -> list[list]:
+def _book_rows(dossiers):
     """The book's rows, typed (numbers, texts, moments): the page, CSV and XLSX format them."""
     def at(moment):
         return moment.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y") if moment else ""
 
-    rows = []
-    for d in queries.tracking_book(user, start, end):
+    for d in dossiers:
         enterprise, person = d.enterprise, d.created_by
         contact = ", ".join(part for part in (enterprise.address, person.phone) if part)
         if d.state is State.REFUSED:
@@ -248,13 +277,13 @@ def _book_rows(user, start, end) -> list[list]:
                      reason=d.decision_note)
         else:
             note = d.state.title if d.state.is_final or d.outcome else ""
-        rows.append([d.book_serial, d.code, d.procedure.name, d.procedure.dossier_sets, enterprise.name,
-                     contact, d.unit.name, d.received_at, d.due_at, d.received_at,
-                     d.finished_at if d.outcome else None, d.returned_at, note])
-    return rows
+        yield [d.book_serial, d.code, d.procedure.name, d.procedure.dossier_sets, enterprise.name,
+               contact, d.unit.name, d.received_at, d.due_at, d.received_at,
+               d.finished_at if d.outcome else None, d.returned_at, note]
 
 
 BOOK_FIRST_DAY, BOOK_LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+LARGE_EXPORT_ROWS = 5_000  # the page warns that the files will take a while
 
 
 def _book_range():
@@ -275,15 +304,18 @@ def _book_range():
 @officers_only
 def book():
     form, start, end = _book_range()
-    rows = [[exports.as_text(cell) for cell in row] for row in _book_rows(current_user, start, end)]
-    return render_template("officer/book.html", form=form, rows=rows, columns=[str(c) for c in BOOK_COLUMNS])
+    page = queries.tracking_book_page(current_user, start, end, paging.position())
+    rows = [[exports.as_text(cell) for cell in row] for row in _book_rows(page.rows)]
+    return render_template("officer/book.html", form=form, page=page, rows=rows, large=LARGE_EXPORT_ROWS,
+                           columns=[str(c) for c in BOOK_COLUMNS])
 
 
 @bp.get("/book.csv")
 @officers_only
 def book_csv():
     _form, start, end = _book_range()
-    return exports.csv_response([str(c) for c in BOOK_COLUMNS], _book_rows(current_user, start, end),
+    return exports.csv_response([str(c) for c in BOOK_COLUMNS],
+                                _book_rows(queries.tracking_book_all(current_user, start, end)),
                                 f"so-theo-doi-{start}-{end}.csv")
 
 
@@ -292,6 +324,7 @@ def book_csv():
 def book_xlsx():
     _form, start, end = _book_range()
     return exports.xlsx_response(_("Dossier tracking book"), f"{start:%d/%m/%Y} – {end:%d/%m/%Y}",
-                                 [str(c) for c in BOOK_COLUMNS], _book_rows(current_user, start, end),
+                                 [str(c) for c in BOOK_COLUMNS],
+                                 _book_rows(queries.tracking_book_all(current_user, start, end)),
                                  f"so-theo-doi-{start}-{end}.xlsx", widths=(6, 28, 50, 6, 35, 35, 30, 17, 17, 17, 17,
                                                                                17, 30))

@@ -6,18 +6,21 @@ specialists and department heads see their unit's.
 from __future__ import annotations
 
 import hmac
+from dataclasses import dataclass
+from datetime import date
 from typing import Optional
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
-from portal.accounts.models import OFFICER_ROLES, Role, User
+from portal import paging
+from portal.accounts.models import OFFICER_ROLES, Enterprise, Role, User
 from portal.dossiers import workflow
 from portal.dossiers.models import Dossier, DossierEvent, DossierFile, SupplementRequest
-from portal.dossiers.workflow import State
+from portal.dossiers.workflow import OPEN_STATES, State
 from portal.extensions import db
+from portal.text import fold
 
-PAGE_SIZE = 25
 
 
 def visible_to(user) -> sa.ColumnElement[bool]:
@@ -56,32 +59,25 @@ def file_for(user, dossier_id: int, file_id: int) -> Optional[DossierFile]:
     )
 
 
-def dossiers_for(user, state: Optional[State] = None, page: int = 1, project_id: Optional[int] = None):
-    """One page of the dossiers `user` sees, newest first; returns (rows, has_more)."""
-    query = (
-        db.select(Dossier)
-        .where(visible_to(user))
-        .options(selectinload(Dossier.procedure), selectinload(Dossier.project))
-        .order_by(Dossier.created_at.desc(), Dossier.id.desc())
-    )
+def dossiers_for(user, state: Optional[State] = None, at: paging.Position = paging.FIRST,
+                 project_id: Optional[int] = None, name: str = "") -> paging.Page:
+    """A page of the dossiers `user` sees, newest first (by enterprise and creation: an index)."""
+    query = db.select(Dossier).where(visible_to(user))
     if state is not None:
         query = query.where(Dossier.state == state)
     if project_id is not None:
         query = query.where(Dossier.project_id == project_id)
-    rows = list(db.session.scalars(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)))
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+    return paging.keyset(query, (Dossier.created_at, Dossier.id), at, descending=True, name=name,
+                         options=(selectinload(Dossier.procedure), selectinload(Dossier.project)))
 
 
-def project_timeline(user, project_id: int) -> list[DossierEvent]:
-    """Every event of every dossier of a project the user sees, newest first."""
-    return list(db.session.scalars(
-        db.select(DossierEvent)
-        .join(DossierEvent.dossier)
-        .where(Dossier.project_id == project_id, visible_to(user))
-        .options(selectinload(DossierEvent.dossier).selectinload(Dossier.procedure))
-        .order_by(DossierEvent.created_at.desc(), DossierEvent.id.desc())
-        .limit(200)
-    ))
+def project_timeline(user, project_id: int, at: paging.Position = paging.FIRST, name: str = "") -> paging.Page:
+    """A page of the events of every dossier of a project the user sees, newest first."""
+    query = (db.select(DossierEvent).join(DossierEvent.dossier)
+             .where(Dossier.project_id == project_id, visible_to(user)))
+    return paging.keyset(query, (DossierEvent.created_at, DossierEvent.id), at, descending=True, name=name,
+                         options=(selectinload(DossierEvent.dossier).selectinload(Dossier.procedure),),
+                         size=paging.PAGE_SIZE * 2)
 
 
 def dossier_by_code(code: str) -> Optional[Dossier]:
@@ -89,8 +85,12 @@ def dossier_by_code(code: str) -> Optional[Dossier]:
 
 
 def tracked_dossier(code: str, key: str) -> Optional[Dossier]:
-    """The dossier for the public tracking page: needs both the code and its lookup key."""
-    dossier = dossier_by_code((code or "").strip())
+    """The dossier for the public tracking page: needs both the code and its lookup key.
+    What the page shows comes in two queries (the dossier with its procedure and unit, then
+    its events)."""
+    dossier = db.session.scalar(
+        db.select(Dossier).where(Dossier.code == (code or "").strip())
+        .options(joinedload(Dossier.procedure), joinedload(Dossier.unit), selectinload(Dossier.events)))
     given = (key or "").strip().upper().encode()
     expected = (dossier.lookup_key or "").encode() if dossier else b"-"
     if dossier is None or not hmac.compare_digest(given, expected):
@@ -99,54 +99,54 @@ def tracked_dossier(code: str, key: str) -> Optional[Dossier]:
 
 
 # --- officers' queues -----------------------------------------------------------------
+# Each list is a page with its total (paging.keyset), in an order that a partial index of
+# migration 0009 serves: the open states by unit or assignee, then the date, then the id.
 
-QUEUE_LIMIT = 200
 _LIST_OPTIONS = (selectinload(Dossier.procedure), selectinload(Dossier.enterprise), selectinload(Dossier.unit),
                  selectinload(Dossier.assignee))
-
-
-def _queue(user, *conditions, order=()):
-    return list(db.session.scalars(
-        db.select(Dossier).where(visible_to(user), *conditions).options(*_LIST_OPTIONS)
-        .order_by(*order, Dossier.id).limit(QUEUE_LIMIT)
-    ))
-
-
-def desk_queue(user) -> dict[str, list[Dossier]]:
-    """Submitted dossiers, oldest first; results waiting to be handed over."""
-    return {
-        "submitted": _queue(user, Dossier.state == State.SUBMITTED, order=(Dossier.submitted_at,)),
-        "resolved": _queue(user, Dossier.state == State.RESOLVED, order=(Dossier.finished_at,)),
-    }
-
-
 _PROCESSING = (State.IN_PROGRESS, State.PENDING_APPROVAL)
 
 
-def unit_queue(user) -> dict[str, list[Dossier]]:
+def _queue(user, name: str, at, *conditions, order, size: int = paging.PAGE_SIZE) -> paging.Page:
+    """A queue of the dossiers `user` owns (the ones they act on, a subset of those they see)."""
+    base = db.select(Dossier).where(Dossier.owned_by(user), *conditions)
+    return paging.keyset(base, (order, Dossier.id), at(name), options=_LIST_OPTIONS, name=name, size=size)
+
+
+def _first(name: str) -> paging.Position:
+    return paging.FIRST
+
+
+def desk_queue(user, at=_first) -> dict[str, paging.Page]:
+    """Submitted dossiers, oldest first; results waiting to be handed over."""
+    return {
+        "submitted": _queue(user, "submitted", at, Dossier.state == State.SUBMITTED, order=Dossier.submitted_at),
+        "resolved": _queue(user, "resolved", at, Dossier.state == State.RESOLVED, order=Dossier.finished_at),
+    }
+
+
+def unit_queue(user, at=_first) -> dict[str, paging.Page]:
     """The unit's dossiers waiting for a specialist, those being processed (by due date),
     and those whose clock is paused while the investor supplements them."""
     return {
-        "received": _queue(user, Dossier.state == State.RECEIVED, order=(Dossier.received_at,)),
-        "processing": _queue(user, Dossier.state.in_(_PROCESSING), order=(Dossier.due_at.asc().nulls_last(),)),
-        "paused": _queue(user, Dossier.state == State.SUPPLEMENT_REQUESTED, order=(Dossier.paused_at,)),
+        "received": _queue(user, "received", at, Dossier.state == State.RECEIVED, order=Dossier.received_at),
+        "processing": _queue(user, "processing", at, Dossier.state.in_(_PROCESSING), order=Dossier.due_at),
+        "paused": _queue(user, "paused", at, Dossier.state == State.SUPPLEMENT_REQUESTED, order=Dossier.paused_at),
     }
 
 
-def specialist_queue(user) -> dict[str, list[Dossier]]:
+def specialist_queue(user, at=_first) -> dict[str, paging.Page]:
     """The specialist's dossiers by due date (overdue ones first, being the earliest); the
     paused ones apart, out of the due-date order until the investor answers."""
-    mine = Dossier.assignee_id == user.id
     return {
-        "processing": _queue(user, mine, Dossier.state.in_(_PROCESSING), order=(Dossier.due_at.asc().nulls_last(),)),
-        "paused": _queue(user, mine, Dossier.state == State.SUPPLEMENT_REQUESTED, order=(Dossier.paused_at,)),
+        "processing": _queue(user, "processing", at, Dossier.state.in_(_PROCESSING), order=Dossier.due_at),
+        "paused": _queue(user, "paused", at, Dossier.state == State.SUPPLEMENT_REQUESTED, order=Dossier.paused_at),
     }
 
 
-def approvals_queue(user) -> list[Dossier]:
+def approvals_queue(user, at=_first) -> paging.Page:
     """Proposals waiting for this officer's decision (review or signature)."""
-    return _queue(user, to_act_on(user), Dossier.state == State.PENDING_APPROVAL,
-                  order=(Dossier.due_at.asc().nulls_last(),))
+    return _queue(user, "", at, to_act_on(user), Dossier.state == State.PENDING_APPROVAL, order=Dossier.due_at)
 
 
 def officers_to_act(dossier: Dossier) -> list[User]:
@@ -174,6 +174,15 @@ def specialists_of(unit_id: int) -> list:
     ))
 
 
+def specialists_seen_by(user) -> list:
+    """The specialists an officer may filter by: the unit's for its head and specialists,
+    everyone's for the desk and the leaders."""
+    query = db.select(User).where(User.role == Role.SPECIALIST).order_by(User.full_name, User.id)
+    if user.role in (Role.DEPARTMENT_HEAD, Role.SPECIALIST):
+        query = query.where(User.unit_id == user.unit_id)
+    return list(db.session.scalars(query))
+
+
 def specialist_loads(unit_id: int, now) -> list[tuple]:
     """(specialist, open dossiers, overdue dossiers) for each specialist of the unit."""
     active = [State.IN_PROGRESS, State.PENDING_APPROVAL, State.SUPPLEMENT_REQUESTED]
@@ -191,35 +200,133 @@ def specialist_loads(unit_id: int, now) -> list[tuple]:
     return [(s, *counts.get(s.id, (0, 0))) for s in specialists_of(unit_id)]
 
 
-def tracking_book(user, start, end) -> list[Dossier]:
+def tracking_book(user, start, end) -> sa.Select:
     """The desk's tracking book: dossiers entered (received, or refused at reception)
-    between two local dates, inclusive, by their serial in the book."""
+    between two local dates, inclusive. Ordered by entry, which is the order of the book's
+    serials (given at entry), so that an index serves any month of any year."""
     from datetime import datetime, time, timedelta
 
     from portal.calendar import LOCAL_TZ
 
     begin = datetime.combine(start, time.min, LOCAL_TZ)
     finish = datetime.combine(end + timedelta(days=1), time.min, LOCAL_TZ)
-    return list(db.session.scalars(
-        db.select(Dossier)
-        .where(visible_to(user), Dossier.book_entered_at >= begin, Dossier.book_entered_at < finish)
-        .options(*_LIST_OPTIONS, selectinload(Dossier.events), selectinload(Dossier.created_by))
-        .order_by(Dossier.book_year, Dossier.book_serial)
-        .limit(5000)
-    ))
+    return db.select(Dossier).where(visible_to(user), Dossier.book_entered_at >= begin,
+                                    Dossier.book_entered_at < finish)
 
 
-def due_for_reminder(officer, now, tomorrow_end):
+_BOOK_OPTIONS = (*_LIST_OPTIONS, selectinload(Dossier.created_by))
+BOOK_PAGE_SIZE = 50
+
+
+def tracking_book_page(user, start, end, at: paging.Position = paging.FIRST) -> paging.Page:
+    return paging.keyset(tracking_book(user, start, end), (Dossier.book_entered_at, Dossier.id), at,
+                         options=_BOOK_OPTIONS, size=BOOK_PAGE_SIZE)
+
+
+def tracking_book_all(user, start, end):
+    """Every line of the period, read in batches as they are written out (exports)."""
+    query = (tracking_book(user, start, end).options(*_BOOK_OPTIONS)
+             .order_by(Dossier.book_entered_at, Dossier.id).execution_options(yield_per=500))
+    return db.session.scalars(query)
+
+
+REMINDER_ROWS = 50  # listed in a reminder; the mail gives the total and links to the queues
+
+
+def due_for_reminder(officer, now, tomorrow_end) -> tuple[paging.Page, paging.Page, paging.Page]:
     """(due tomorrow, overdue, waiting) among the dossiers the officer must act on; waiting:
     dossiers at the desk since an earlier day, which have no due date before reception."""
     from datetime import datetime, time
 
     from portal.calendar import LOCAL_TZ
 
-    mine = to_act_on(officer)
-    dated = _queue(officer, mine, Dossier.state != State.SUBMITTED, Dossier.due_at.is_not(None),
-                   Dossier.due_at < tomorrow_end, order=(Dossier.due_at.asc().nulls_last(),))
+    mine, dated = to_act_on(officer), (Dossier.state != State.SUBMITTED, Dossier.due_at.is_not(None))
     today = datetime.combine(now.astimezone(LOCAL_TZ).date(), time.min, LOCAL_TZ)
-    waiting = _queue(officer, mine, Dossier.state == State.SUBMITTED, Dossier.submitted_at < today,
-                     order=(Dossier.submitted_at,))
-    return [d for d in dated if d.due_at >= now], [d for d in dated if d.due_at < now], waiting
+    lists = (
+        (*dated, Dossier.due_at >= now, Dossier.due_at < tomorrow_end, Dossier.due_at),
+        (*dated, Dossier.due_at < now, Dossier.due_at),
+        (Dossier.state == State.SUBMITTED, Dossier.submitted_at < today, Dossier.submitted_at),
+    )
+    return tuple(_queue(officer, "", _first, mine, *where, order=order, size=REMINDER_ROWS)
+                 for *where, order in lists)
+
+
+# --- the officers' search ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Criteria:
+    """What an officer searches for; every part optional, all of them combined."""
+
+    code: str = ""
+    enterprise: str = ""
+    procedure_id: Optional[int] = None
+    unit_id: Optional[int] = None
+    state: Optional[State] = None
+    assignee_id: Optional[int] = None
+    period: str = "submitted"   # which moment the dates bound: submitted, received or due
+    start: Optional[date] = None
+    end: Optional[date] = None
+    overdue: bool = False
+    paused: bool = False
+    sort: str = "-submitted"
+
+
+SORTS = {
+    "-submitted": (Dossier.submitted_at.desc().nulls_last(), Dossier.id.desc()),
+    "due": (Dossier.due_at.asc().nulls_last(), Dossier.id),
+    "-received": (Dossier.received_at.desc().nulls_last(), Dossier.id.desc()),
+    "received": (Dossier.received_at.asc().nulls_last(), Dossier.id),
+}
+_PERIOD_COLUMNS = {"submitted": Dossier.submitted_at, "received": Dossier.received_at, "due": Dossier.due_at}
+_RUNNING = tuple(OPEN_STATES - {State.SUPPLEMENT_REQUESTED})  # open with the clock running
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def code_condition(text: str) -> sa.ColumnElement[bool]:
+    """The code as typed, or its tail: "0042", "260115-0042" or "260115 0042" as read out on
+    the phone (served on PostgreSQL by a trigram index on the code)."""
+    typed = "-".join(text.upper().split())
+    return sa.or_(Dossier.code == typed, Dossier.code.like("%" + _like_escape(typed), escape="\\"))
+
+
+def enterprise_condition(text: str) -> sa.ColumnElement[bool]:
+    """Part of the enterprise's name with or without diacritics (portal_fold: unaccent on
+    PostgreSQL, with a trigram index; the same folding in Python on SQLite), or the start of
+    its enterprise code."""
+    folded = fold(text)
+    matching = db.select(Enterprise.id).where(sa.or_(
+        sa.func.portal_fold(Enterprise.name).like("%" + _like_escape(folded) + "%", escape="\\"),
+        Enterprise.enterprise_code.like(_like_escape(text.strip()) + "%", escape="\\"),
+    ))
+    return Dossier.enterprise_id.in_(matching)
+
+
+def search(user, criteria: Criteria, now, at: paging.Position = paging.FIRST) -> paging.Page:
+    """A numbered page of the dossiers `user` may see that match `criteria`, with the total
+    (exact up to ten thousand, then PostgreSQL's estimate)."""
+    from datetime import datetime, time, timedelta
+
+    from portal.calendar import LOCAL_TZ
+
+    query = db.select(Dossier).where(visible_to(user), Dossier.state != State.DRAFT)
+    if criteria.code:
+        query = query.where(code_condition(criteria.code))
+    if criteria.enterprise:
+        query = query.where(enterprise_condition(criteria.enterprise))
+    for column, value in ((Dossier.procedure_id, criteria.procedure_id), (Dossier.unit_id, criteria.unit_id),
+                          (Dossier.state, criteria.state), (Dossier.assignee_id, criteria.assignee_id)):
+        if value is not None:
+            query = query.where(column == value)
+    moment = _PERIOD_COLUMNS.get(criteria.period, Dossier.submitted_at)
+    if criteria.start:
+        query = query.where(moment >= datetime.combine(criteria.start, time.min, LOCAL_TZ))
+    if criteria.end:
+        query = query.where(moment < datetime.combine(criteria.end + timedelta(days=1), time.min, LOCAL_TZ))
+    if criteria.overdue:
+        query = query.where(Dossier.state.in_(_RUNNING), Dossier.due_at < now)
+    if criteria.paused:
+        query = query.where(Dossier.state == State.SUPPLEMENT_REQUESTED, Dossier.paused_at.is_not(None))
+    return paging.numbered(query, SORTS.get(criteria.sort, SORTS["-submitted"]), at, options=_LIST_OPTIONS)

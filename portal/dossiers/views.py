@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from forms.dossiers import ConfirmForm, StartDossierForm, UploadForm, WithdrawForm, draft_form_class
 from forms.officer import RatingForm
+from portal import paging
 from portal.accounts.models import Role
 from portal.audit import operations as audit
 from portal.catalogue import queries as catalogue
@@ -37,10 +38,8 @@ def _load(dossier_id: int):
 def index():
     state = request.args.get("state", "")
     chosen = State(state) if state in State.__members__.values() else None
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), 10_000)
-    dossiers, has_more = queries.dossiers_for(current_user, chosen, page)
-    return render_template("dossiers/index.html", dossiers=dossiers, has_more=has_more, page=page,
-                           state=chosen, states=list(State))
+    page = queries.dossiers_for(current_user, chosen, paging.position())
+    return render_template("dossiers/index.html", page=page, state=chosen, states=list(State))
 
 
 @bp.get("/new")

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from forms.projects import ProjectForm
+from portal import paging
 from portal.accounts.models import Role
 from portal.catalogue import queries as catalogue
 from portal.dossiers import queries as dossier_queries
@@ -55,9 +56,10 @@ def _save(form, write):
 @roles_required(Role.INVESTOR)
 def detail(project_id: int):
     project = queries.project_for(current_user, project_id) or abort(404)
-    dossiers, _more = dossier_queries.dossiers_for(current_user, project_id=project.id)
+    dossiers = dossier_queries.dossiers_for(current_user, project_id=project.id, at=paging.position("d"), name="d")
     return render_template("projects/detail.html", project=project, dossiers=dossiers,
-                           timeline=dossier_queries.project_timeline(current_user, project.id),
+                           timeline=dossier_queries.project_timeline(current_user, project.id, paging.position("t"),
+                                                                     name="t"),
                            procedures=catalogue.search_procedures())
 
 

@@ -1,12 +1,9 @@
-"""The Board's home page, the language switch and public tracking of a dossier."""
+"""The Board's home page, the language link and public tracking of a dossier."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request, session
-from flask_login import current_user
+from flask import Blueprint, current_app, render_template, request
 
-from forms.common import LanguageForm
 from forms.dossiers import TrackingForm
-from portal.accounts import operations as account_ops
 from portal.catalogue import queries
 from portal.dossiers import queries as dossier_queries
 from portal.extensions import limiter
@@ -26,17 +23,19 @@ def home():
     )
 
 
-@bp.post("/language")
-def set_language():
-    form = LanguageForm()
-    if form.validate_on_submit() and form.lang.data in current_app.config["LANGUAGES"]:
-        session["lang"] = form.lang.data
-        if current_user.is_authenticated:
-            account_ops.update_profile(
-                current_user, full_name=current_user.full_name, phone=current_user.phone,
-                language=form.lang.data,
-            )
-    return redirect_next()
+LANGUAGE_COOKIE = "lang"
+
+
+@bp.get("/language/<lang>")
+def set_language(lang: str):
+    """A plain link: it sets one small cookie naming the language and goes back, so that
+    reading the portal needs no session. It changes nothing stored (a link from another
+    site could follow it); a user's language for mail is chosen on the profile page."""
+    response = redirect_next()
+    if lang in current_app.config["LANGUAGES"]:
+        response.set_cookie(LANGUAGE_COOKIE, lang, max_age=365 * 24 * 3600, path="/", samesite="Lax",
+                            secure=current_app.config.get("SESSION_COOKIE_SECURE", False), httponly=True)
+    return response
 
 
 @bp.get("/tracking")

@@ -8,11 +8,11 @@ cell, and dates and numbers keep their types (a date is a date to sort and filte
 from __future__ import annotations
 
 import csv
-import io
+import tempfile
 from datetime import date, datetime
 from typing import Iterable, Sequence
 
-from flask import Response, send_file
+from flask import Response, send_file, stream_with_context
 
 from portal.calendar import LOCAL_TZ
 
@@ -36,56 +36,75 @@ def as_text(value) -> str:
     return str(value)
 
 
+class _Line:
+    """A file-like object for csv.writer that hands back each line written."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
 def csv_response(columns: Sequence[str], rows: Iterable[Sequence], filename: str) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([neutralise(str(c)) for c in columns])
-    for row in rows:
-        writer.writerow([neutralise(as_text(cell)) if isinstance(cell, str) else as_text(cell) for cell in row])
-    # A BOM so spreadsheet programs read the Vietnamese text as UTF-8.
-    response = Response("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    """Streamed line by line as `rows` yields them: constant memory, however many rows."""
+    writer = csv.writer(_Line())
+
+    def lines():
+        # A BOM so spreadsheet programs read the Vietnamese text as UTF-8.
+        yield "\ufeff" + writer.writerow([neutralise(str(c)) for c in columns])
+        for row in rows:
+            yield writer.writerow([neutralise(as_text(cell)) if isinstance(cell, str) else as_text(cell)
+                                   for cell in row])
+
+    response = Response(stream_with_context(lines()), content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
 def xlsx_response(title: str, subtitle: str, columns: Sequence[str], rows: Iterable[Sequence], filename: str,
                   widths: Sequence[int] = ()) -> Response:
+    """Written row by row (openpyxl's write-only mode keeps no sheet in memory) to a
+    temporary file, which is then sent and removed."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    _append(sheet, [title, subtitle])
-    sheet["A1"].font = Font(bold=True)
-    _append(sheet, [str(c) for c in columns])
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        _append(sheet, row)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    return send_file(buffer, as_attachment=True, download_name=filename,
+    bold = Font(bold=True)
+
+    def typed(values, font=None):
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(sheet)
+            _set(cell, value)
+            if font is not None:
+                cell.font = font
+            cells.append(cell)
+        return cells
+
+    sheet.append(typed([title], bold) + typed([subtitle]))
+    sheet.append(typed([str(c) for c in columns], bold))
+    for row in rows:
+        sheet.append(typed(row))
+    spool = tempfile.TemporaryFile(suffix=".xlsx")
+    workbook.save(spool)
+    spool.seek(0)
+    return send_file(spool, as_attachment=True, download_name=filename,
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-def _append(sheet, values) -> None:
-    """One row, typed: text as string cells (never a formula), moments as local dates."""
-    row = sheet.max_row + 1 if sheet.max_row > 1 or sheet["A1"].value is not None else 1
-    for column, value in enumerate(values, start=1):
-        cell = sheet.cell(row=row, column=column)
-        if isinstance(value, datetime):
-            cell.value = value.astimezone(LOCAL_TZ).replace(tzinfo=None)
-            cell.number_format = "hh:mm dd/mm/yyyy"
-        elif isinstance(value, date):
-            cell.value = value
-            cell.number_format = "dd/mm/yyyy"
-        elif isinstance(value, (int, float)) or value is None:
-            cell.value = value
-        else:
-            cell.value = str(value)
-            cell.data_type = "s"  # openpyxl would otherwise store a text starting with "=" as a formula
+def _set(cell, value) -> None:
+    """A typed cell: text as a string (never a formula), moments as local dates."""
+    if isinstance(value, datetime):
+        cell.value = value.astimezone(LOCAL_TZ).replace(tzinfo=None)
+        cell.number_format = "hh:mm dd/mm/yyyy"
+    elif isinstance(value, date):
+        cell.value = value
+        cell.number_format = "dd/mm/yyyy"
+    elif isinstance(value, (int, float)) or value is None:
+        cell.value = value
+    else:
+        cell.value = str(value)
+        cell.data_type = "s"  # openpyxl would otherwise store a text starting with "=" as a formula

@@ -29,6 +29,6 @@ def test_home_then_a_procedure_page(live_server, page):
     # The page is styled by the portal's own stylesheet (no CDN).
     expect(page.locator(".site-header")).to_have_css("background-color", "rgb(166, 27, 27)")
 
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     expect(page.locator("h1")).to_contain_text("Re-issuance or correction")
     expect(page.locator("html")).to_have_attribute("lang", "en")

@@ -54,8 +54,7 @@ def test_project_form_keeps_input_on_error(client, db, login_as):
 
 def test_amounts_in_the_english_interface(client, db, login_as):
     login_as("investor")
-    with client.session_transaction() as session:
-        session["lang"] = "en"
+    client.get("/language/en")
     data = {"name_vi": "Dự án", "zone_id": zone_id(db), "total_capital_vnd": "250,000,000,000", "land_area_m2": "1,234.5"}
     assert client.post("/projects/new", data=data).status_code == 302
     project = db.session.scalars(db.select(Project)).one()

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from html import unescape
 
+import pytest
+
 from portal import create_app
 
 
@@ -23,15 +25,16 @@ def test_home_in_vietnamese(client):
 
 
 def test_language_switch_to_english_and_back(client):
-    response = client.post("/language", data={"lang": "en", "next": "/procedures/QLDT-01"})
+    response = client.get("/language/en?next=/procedures/QLDT-01")
     assert response.status_code == 302 and response.headers["Location"] == "/procedures/QLDT-01"
+    assert response.headers["Set-Cookie"].startswith("lang=en;")
     page = unescape(client.get("/procedures/QLDT-01").get_data(as_text=True))
     assert '<html lang="en">' in page
     assert "Issuance of an investment registration certificate" in page
     assert "Required documents" in page and "Investment Management Department" in page
     home = unescape(client.get("/").get_data(as_text=True))
     assert "Kon Tum Province Economic Zone Management Board" in home
-    client.post("/language", data={"lang": "vi", "next": "/"})
+    client.get("/language/vi?next=/")
     assert "Thủ tục hành chính" in client.get("/").get_data(as_text=True)
 
 
@@ -43,8 +46,24 @@ def test_browser_preferring_english_gets_english(client):
 
 
 def test_language_switch_refuses_foreign_redirect(client):
-    response = client.post("/language", data={"lang": "en", "next": "//evil.example/"})
+    response = client.get("/language/en?next=//evil.example/")
     assert response.headers["Location"] == "/"
+
+
+def test_an_unknown_language_changes_nothing(client):
+    response = client.get("/language/fr?next=/")
+    assert response.status_code == 302 and "Set-Cookie" not in response.headers
+    assert '<html lang="vi">' in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", ["/", "/procedures", "/procedures/QLDT-01", "/tracking",
+                                 "/tracking?code=000.00.25.H34-260101-0001&key=ABCDEFGH", "/language/en?next=/"])
+def test_pages_a_visitor_only_reads_set_no_session(client, url):
+    """No session and no signed cookie for reading: at most the small language cookie."""
+    response = client.get(url)
+    cookies = response.headers.getlist("Set-Cookie")
+    assert all(cookie.startswith("lang=") for cookie in cookies), cookies
+    assert not any("session" in cookie for cookie in cookies)
 
 
 def test_security_headers(client):

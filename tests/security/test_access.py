@@ -36,6 +36,7 @@ ANONYMOUS_ONLY = row(302, anonymous=200)
 GET = {
     "public.home": ("/", ALL_200),
     "public.tracking": ("/tracking", ALL_200),
+    "public.set_language": ("/language/en", row(302)),
     "catalogue.index": ("/procedures/", ALL_200),
     "catalogue.detail": ("/procedures/QLDT-01", ALL_200),
     "static": ("/static/css/portal.css", ALL_200),
@@ -69,6 +70,7 @@ GET = {
     "officer.approvals": ("/officer/approvals", row(403, anonymous=302, head=200, leader=200)),
     "officer.dossier": ("/officer/dossiers/{dossier}", OFFICER_DOSSIER),
     "officer.view_file": ("/officer/dossiers/{dossier}/files/{file}/view", OFFICER_DOSSIER),
+    "officer.search": ("/officer/search", OFFICER_PAGE),
     "officer.book": ("/officer/book", OFFICER_PAGE),
     "officer.book_csv": ("/officer/book.csv", OFFICER_PAGE),
     "officer.book_xlsx": ("/officer/book.xlsx", OFFICER_PAGE),
@@ -78,7 +80,6 @@ GET = {
 OK = "ok"
 OWN_DOSSIER_POST = row(403, anonymous=302, investor_a=OK, investor_b=404)
 POST = {
-    "public.set_language": ("/language", row(OK)),
     "accounts.register": ("/account/register", row(302, anonymous=OK)),
     "accounts.login": ("/account/login", row(302, anonymous=OK)),
     "accounts.logout": ("/account/logout", row(OK, anonymous=302)),
