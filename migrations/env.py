@@ -51,12 +51,6 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
-def include_object(obj, name, type_, reflected, compare_to):
-    """PostgreSQL's own indexes (trigram, descending with nulls last; named "pg_...") live
-    in the migrations only: the models' metadata, shared with SQLite, does not know them."""
-    return not (type_ == "index" and reflected and compare_to is None and (name or "").startswith("pg_"))
-
-
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -100,6 +94,8 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
     conf_args.setdefault("render_item", render_item)
+    from portal.db import include_object
+
     conf_args.setdefault("include_object", include_object)
 
     connectable = get_engine()

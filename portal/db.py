@@ -24,6 +24,13 @@ class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """For Alembic's comparisons: PostgreSQL's own indexes (trigram, descending with nulls
+    last; named "pg_...") live in the migrations only, as the models' metadata, shared with
+    SQLite, cannot describe them."""
+    return not (type_ == "index" and reflected and compare_to is None and (name or "").startswith("pg_"))
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 

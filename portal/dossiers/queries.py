@@ -145,8 +145,10 @@ def specialist_queue(user, at=_first) -> dict[str, paging.Page]:
 
 
 def approvals_queue(user, at=_first) -> paging.Page:
-    """Proposals waiting for this officer's decision (review or signature)."""
-    return _queue(user, "", at, to_act_on(user), Dossier.state == State.PENDING_APPROVAL, order=Dossier.due_at)
+    """Proposals waiting for this officer's decision (review or signature): to_act_on for a
+    pending approval, written as the index on the signer awaited serves it."""
+    return _queue(user, "", at, Dossier.state == State.PENDING_APPROVAL, Dossier.awaiting_signer == user.role,
+                  order=Dossier.due_at)
 
 
 def officers_to_act(dossier: Dossier) -> list[User]:

@@ -6,7 +6,7 @@ from typing import Optional
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
-from portal.projects.models import Project
+from portal.projects.models import CertificateEntry, Project
 
 
 def projects_for(user) -> list[Project]:
@@ -23,7 +23,10 @@ def projects_for(user) -> list[Project]:
 
 def project_for(user, project_id: int) -> Optional[Project]:
     """The project if `user` may see it (its enterprise's members, and officers)."""
-    project = db.session.get(Project, project_id)
+    project = db.session.scalar(
+        db.select(Project).where(Project.id == project_id)
+        .options(selectinload(Project.zone), selectinload(Project.enterprise),
+                 selectinload(Project.certificate_entries).selectinload(CertificateEntry.dossier)))
     if project is None:
         return None
     if project.enterprise_id in user.enterprise_ids or user.is_officer:

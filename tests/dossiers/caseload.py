@@ -17,8 +17,8 @@ _serial = count(1)
 
 
 def add_dossiers(n: int, state: State, *, procedure_code: str = "QLDT-02", assignee: User | None = None,
-                 enterprises: list[Enterprise] | None = None, project: Project | None = None, start: datetime = START, step=timedelta(hours=1),
-                 **fields) -> list[int]:
+                 enterprises: list[Enterprise] | None = None, project: Project | None = None,
+                 start: datetime = START, step=timedelta(hours=1), events: bool = True, **fields) -> list[int]:
     """`n` dossiers in `state`, submitted an hour apart from `start`; received (and due ten
     days later) unless submitted; returns their ids in submission order."""
     procedure = db.session.scalar(db.select(Procedure).where(Procedure.code == procedure_code))
@@ -58,8 +58,9 @@ def add_dossiers(n: int, state: State, *, procedure_code: str = "QLDT-02", assig
     db.session.execute(db.insert(Dossier), rows)
     ids = list(db.session.scalars(db.select(Dossier.id).where(Dossier.code.in_([r["code"] for r in rows]))
                                   .order_by(Dossier.submitted_at, Dossier.id)))
-    db.session.execute(db.insert(DossierEvent), [
-        dict(dossier_id=i, actor_id=creator.id, action=Action.SUBMIT, from_state=State.DRAFT,
-             to_state=State.SUBMITTED, note="", created_at=r["submitted_at"]) for i, r in zip(ids, rows)])
+    if events:
+        db.session.execute(db.insert(DossierEvent), [
+            dict(dossier_id=i, actor_id=creator.id, action=Action.SUBMIT, from_state=State.DRAFT,
+                 to_state=State.SUBMITTED, note="", created_at=r["submitted_at"]) for i, r in zip(ids, rows)])
     db.session.commit()
     return ids

@@ -51,8 +51,18 @@ def _events(dossier_id, n, actor):
 
 
 def _investors(p, n):
+    """The investor's dossiers, in one project whose certificate each of them amended."""
+    from portal.catalogue.models import CertificateEffect
+    from portal.projects.models import CertificateEntry
+
     project = _db.session.get(Dossier, p["dossier"]).project
-    add_dossiers(n, State.IN_PROGRESS, project=project, assignee=p["specialist"])
+    # No events: the entries' dossiers are not all among those the page loads anyway.
+    ids = add_dossiers(n, State.RETURNED, project=project, assignee=p["specialist"], events=False)
+    first = len(project.certificate_entries)
+    _db.session.add_all([CertificateEntry(project_id=project.id, sequence=first + i + 1, kind=CertificateEffect.AMEND,
+                                          number="5401234567", amendment_no=first + i + 1, issued_on=date(2026, 3, 2),
+                                          dossier_id=dossier_id) for i, dossier_id in enumerate(ids)])
+    _db.session.commit()
 
 
 PAUSED = dict(paused_at=START + timedelta(days=3), supplement_origin=State.IN_PROGRESS)
