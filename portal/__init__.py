@@ -107,9 +107,10 @@ def _register_cli(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from portal.accounts.models import Role
+    from portal.dossiers import display
     from portal.dossiers.models import ReturnMethod
     from portal.dossiers.timeliness import Timeliness, remaining_days_text
-    from portal.i18n import format_amount, format_field_value, format_filesize
+    from portal.i18n import format_amount, format_field_value, format_filesize, format_moment
     from portal.paging import page_url
     from portal.services.pdf import qr_data_uri
     from flask_babel import format_decimal
@@ -118,6 +119,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.add_template_filter(format_amount, "amount")
     app.add_template_filter(format_filesize, "filesize")
     app.add_template_filter(format_decimal, "number")
+    app.add_template_filter(format_moment, "moment")
     app.add_template_global(page_url, "page_url")
     app.add_template_global(format_field_value, "field_value")
     app.add_template_global(Role, "Role")
@@ -127,6 +129,8 @@ def _register_template_helpers(app: Flask) -> None:
     app.add_template_global(lambda value: ReturnMethod(value).title, "return_method_title")
     app.add_template_global(lambda value: Timeliness(value).title if value else "", "timeliness_title")
     app.add_template_global(remaining_days_text, "remaining")
+    app.add_template_global(display.status, "status")
+    app.add_template_global(display.when, "when")
 
 
 SECURITY_HEADERS = {

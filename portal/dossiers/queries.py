@@ -68,7 +68,7 @@ def dossiers_for(user, state: Optional[State] = None, at: paging.Position = pagi
     if project_id is not None:
         query = query.where(Dossier.project_id == project_id)
     return paging.keyset(query, (Dossier.created_at, Dossier.id), at, descending=True, name=name,
-                         options=(selectinload(Dossier.procedure), selectinload(Dossier.project)))
+                         options=(joinedload(Dossier.procedure), joinedload(Dossier.project)))
 
 
 def project_timeline(user, project_id: int, at: paging.Position = paging.FIRST, name: str = "") -> paging.Page:
@@ -76,7 +76,7 @@ def project_timeline(user, project_id: int, at: paging.Position = paging.FIRST, 
     query = (db.select(DossierEvent).join(DossierEvent.dossier)
              .where(Dossier.project_id == project_id, visible_to(user)))
     return paging.keyset(query, (DossierEvent.created_at, DossierEvent.id), at, descending=True, name=name,
-                         options=(selectinload(DossierEvent.dossier).selectinload(Dossier.procedure),),
+                         options=(joinedload(DossierEvent.dossier).joinedload(Dossier.procedure),),
                          size=paging.PAGE_SIZE * 2)
 
 
@@ -102,8 +102,9 @@ def tracked_dossier(code: str, key: str) -> Optional[Dossier]:
 # Each list is a page with its total (paging.keyset), in an order that a partial index of
 # migration 0009 serves: the open states by unit or assignee, then the date, then the id.
 
-_LIST_OPTIONS = (selectinload(Dossier.procedure), selectinload(Dossier.enterprise), selectinload(Dossier.unit),
-                 selectinload(Dossier.assignee))
+# What a list shows of each dossier, joined in the same query (each is one row per dossier).
+_LIST_OPTIONS = (joinedload(Dossier.procedure), joinedload(Dossier.enterprise), joinedload(Dossier.unit),
+                 joinedload(Dossier.assignee))
 _PROCESSING = (State.IN_PROGRESS, State.PENDING_APPROVAL)
 
 
@@ -216,7 +217,7 @@ def tracking_book(user, start, end) -> sa.Select:
                                     Dossier.book_entered_at < finish)
 
 
-_BOOK_OPTIONS = (*_LIST_OPTIONS, selectinload(Dossier.created_by))
+_BOOK_OPTIONS = (*_LIST_OPTIONS, joinedload(Dossier.created_by))
 BOOK_PAGE_SIZE = 50
 
 
