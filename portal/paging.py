@@ -156,7 +156,7 @@ def _value(row, key: sa.ColumnElement):
 # --- numbered pages with an estimated total when counting would be dear -----------------
 
 def numbered(base: sa.Select, order: Sequence, at: Position = FIRST, *, options: Sequence = (),
-             size: int = PAGE_SIZE, exact_up_to: int = 10_000, name: str = "") -> Page:
+             size: int = PAGE_SIZE, exact_up_to: int = 2_000, name: str = "") -> Page:
     """One numbered page of `base`. The total is counted up to `exact_up_to` rows; beyond,
     PostgreSQL's planner estimate is given (marked as such), or the bound on SQLite."""
     number = min(at.number, MAX_PAGE_NUMBER)

@@ -34,6 +34,9 @@ PARTIAL = (
     ('ix_dossiers_submitted', ['submitted_at', 'id'], "state = 'submitted'"),
     ('ix_dossiers_resolved', ['finished_at', 'id'], "state = 'resolved'"),
     ('ix_dossiers_pending_signer', ['awaiting_signer', 'due_at', 'id'], "state = 'pending_approval'"),
+    # The head's table of each specialist's open and overdue dossiers, from the index alone.
+    ('ix_dossiers_open_unit_assignee', ['unit_id', 'assignee_id', 'state', 'due_at'],
+     "state IN ('in_progress', 'pending_approval', 'supplement_requested')"),
 )
 PLAIN = (
     ('ix_dossiers_project_created', ['project_id', 'created_at', 'id']),
@@ -51,8 +54,12 @@ POSTGRESQL = (
     "CREATE INDEX pg_dossiers_code_trigram ON dossiers USING gin (code gin_trgm_ops)",
     "CREATE INDEX pg_dossiers_received_desc ON dossiers (received_at DESC NULLS LAST, id DESC)",
     "CREATE INDEX pg_dossiers_submitted_desc ON dossiers (submitted_at DESC NULLS LAST, id DESC)",
+    # Which signer a proposal awaits depends on the state: without this the planner guesses a
+    # handful of rows for a leader's approvals and sorts them all (18 ms instead of 0.5 at 1M).
+    "CREATE STATISTICS pg_dossiers_state_signer (mcv) ON state, awaiting_signer FROM dossiers",
 )
 POSTGRESQL_DOWN = (
+    "DROP STATISTICS IF EXISTS pg_dossiers_state_signer",
     "DROP INDEX IF EXISTS pg_dossiers_submitted_desc",
     "DROP INDEX IF EXISTS pg_dossiers_received_desc",
     "DROP INDEX IF EXISTS pg_dossiers_code_trigram",

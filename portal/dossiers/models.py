@@ -81,6 +81,7 @@ _FILE_KIND_TITLES = {
 
 _PROCESSING = "state IN ('in_progress', 'pending_approval')"
 _PAUSED = "state = 'supplement_requested'"
+_ASSIGNED = "state IN ('in_progress', 'pending_approval', 'supplement_requested')"
 
 
 class Dossier(db.Model):
@@ -110,6 +111,7 @@ class Dossier(db.Model):
             ("ix_dossiers_submitted", ("submitted_at", "id"), "state = 'submitted'"),
             ("ix_dossiers_resolved", ("finished_at", "id"), "state = 'resolved'"),
             ("ix_dossiers_pending_signer", ("awaiting_signer", "due_at", "id"), "state = 'pending_approval'"),
+            ("ix_dossiers_open_unit_assignee", ("unit_id", "assignee_id", "state", "due_at"), _ASSIGNED),
         )),
     )
 

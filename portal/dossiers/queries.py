@@ -217,6 +217,8 @@ def tracking_book(user, start, end) -> sa.Select:
                                     Dossier.book_entered_at < finish)
 
 
+_SEPARATE_OPTIONS = (selectinload(Dossier.procedure), selectinload(Dossier.enterprise), selectinload(Dossier.unit),
+                     selectinload(Dossier.assignee))
 _BOOK_OPTIONS = (*_LIST_OPTIONS, joinedload(Dossier.created_by))
 BOOK_PAGE_SIZE = 50
 
@@ -309,7 +311,7 @@ def enterprise_condition(text: str) -> sa.ColumnElement[bool]:
 
 def search(user, criteria: Criteria, now, at: paging.Position = paging.FIRST) -> paging.Page:
     """A numbered page of the dossiers `user` may see that match `criteria`, with the total
-    (exact up to ten thousand, then PostgreSQL's estimate)."""
+    (exact up to two thousand, then PostgreSQL's estimate)."""
     from datetime import datetime, time, timedelta
 
     from portal.calendar import LOCAL_TZ
@@ -332,4 +334,6 @@ def search(user, criteria: Criteria, now, at: paging.Position = paging.FIRST) ->
         query = query.where(Dossier.state.in_(_RUNNING), Dossier.due_at < now)
     if criteria.paused:
         query = query.where(Dossier.state == State.SUPPLEMENT_REQUESTED, Dossier.paused_at.is_not(None))
-    return paging.numbered(query, SORTS.get(criteria.sort, SORTS["-submitted"]), at, options=_LIST_OPTIONS)
+    # Loaded apart, not joined: the database sorts the matching rows narrow, then the page's
+    # 25 fetch what they show (joined, a code tail's 600 matches sorted wide took 14 ms at 1M).
+    return paging.numbered(query, SORTS.get(criteria.sort, SORTS["-submitted"]), at, options=_SEPARATE_OPTIONS)
