@@ -222,6 +222,20 @@ class SearchForm(FlaskForm):
         self.assignee.choices = anything + [(str(s.id), s.full_name) for s in specialists]
         self.state.choices = anything + [(s.value, s.title) for s in states]
 
+    def criteria(self):
+        """What was asked, typed (the ids and states are among the choices, checked)."""
+        from portal.dossiers.queries import Criteria
+        from portal.dossiers.workflow import State
+
+        def number(value):
+            return int(value) if value else None
+
+        return Criteria(
+            code=self.code.data or "", enterprise=self.enterprise.data or "", procedure_id=number(self.procedure.data),
+            unit_id=number(self.unit.data), state=State(self.state.data) if self.state.data else None,
+            assignee_id=number(self.assignee.data), period=self.period.data or "submitted", start=self.start.data,
+            end=self.end.data, overdue=self.overdue.data, paused=self.paused.data, sort=self.sort.data or "-submitted")
+
     def validate_code(self, field):
         if field.data and len(field.data.replace(" ", "")) < 3:
             raise ValidationError(_l("Type at least 3 characters of the code."))

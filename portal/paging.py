@@ -150,7 +150,7 @@ def keyset(base: sa.Select, keys: Sequence[sa.ColumnElement], at: Position = FIR
 
 
 def _value(row, key: sa.ColumnElement):
-    return getattr(row, key.key) if not hasattr(row, "_mapping") else row._mapping[key]
+    return getattr(row, key.key)
 
 
 # --- numbered pages with an estimated total when counting would be dear -----------------
@@ -164,8 +164,7 @@ def numbered(base: sa.Select, order: Sequence, at: Position = FIRST, *, options:
                                    .offset((number - 1) * size)))
     capped = db.session.scalar(sa.select(sa.func.count()).select_from(
         base.order_by(None).limit(exact_up_to + 1).subquery())) or 0
-    page = Page(rows, capped, number, size, name=name)
-    page.is_keyset = False
+    page = Page(rows, capped, number, size, name=name, is_keyset=False)
     if capped > exact_up_to:
         page.estimated = True
         page.total = max(_estimate(base), exact_up_to + 1)

@@ -80,21 +80,10 @@ def approvals():
 def search():
     """Find any dossier the officer may see; the desk's first page."""
     user, now = current_user, utcnow()
-    reference = catalogue.choices()
-    units = reference["units"]
-    if user.role in (Role.DEPARTMENT_HEAD, Role.SPECIALIST):
-        units = [u for u in units if u.id == user.unit_id]
-    form = forms.SearchForm(reference["procedures"], units, queries.specialists_seen_by(user),
-                            [s for s in State if s is not State.DRAFT], formdata=request.args)
-    page = None
-    if form.validate():
-        number = lambda value: int(value) if value else None  # noqa: E731  (choices are checked ids)
-        criteria = queries.Criteria(
-            code=form.code.data or "", enterprise=form.enterprise.data or "", procedure_id=number(form.procedure.data),
-            unit_id=number(form.unit.data), state=State(form.state.data) if form.state.data else None,
-            assignee_id=number(form.assignee.data), period=form.period.data or "submitted", start=form.start.data,
-            end=form.end.data, overdue=form.overdue.data, paused=form.paused.data, sort=form.sort.data or "-submitted")
-        page = queries.search(user, criteria, now, paging.position())
+    form = forms.SearchForm(catalogue.choices()["procedures"], queries.units_seen_by(user),
+                            queries.specialists_seen_by(user), [s for s in State if s is not State.DRAFT],
+                            formdata=request.args)
+    page = queries.search(user, form.criteria(), now, paging.position()) if form.validate() else None
     return render_template("officer/search.html", form=form, page=page, now=now)
 
 

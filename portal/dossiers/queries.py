@@ -105,6 +105,9 @@ def tracked_dossier(code: str, key: str) -> Optional[Dossier]:
 # What a list shows of each dossier, joined in the same query (each is one row per dossier).
 _LIST_OPTIONS = (joinedload(Dossier.procedure), joinedload(Dossier.enterprise), joinedload(Dossier.unit),
                  joinedload(Dossier.assignee))
+# The same fetched apart, for a page the database must sort (search): it sorts narrow rows.
+_SEPARATE_OPTIONS = (selectinload(Dossier.procedure), selectinload(Dossier.enterprise), selectinload(Dossier.unit),
+                     selectinload(Dossier.assignee))
 _PROCESSING = (State.IN_PROGRESS, State.PENDING_APPROVAL)
 
 
@@ -177,6 +180,17 @@ def specialists_of(unit_id: int) -> list:
     ))
 
 
+def units_seen_by(user) -> list:
+    """The units an officer may filter by: their own for a head or a specialist, all for the
+    desk and the leaders (copies kept for the process)."""
+    from portal.catalogue.queries import choices
+
+    units = choices()["units"]
+    if user.role in (Role.DEPARTMENT_HEAD, Role.SPECIALIST):
+        return [u for u in units if u.id == user.unit_id]
+    return units
+
+
 def specialists_seen_by(user) -> list:
     """The specialists an officer may filter by: the unit's for its head and specialists,
     everyone's for the desk and the leaders."""
@@ -217,8 +231,6 @@ def tracking_book(user, start, end) -> sa.Select:
                                     Dossier.book_entered_at < finish)
 
 
-_SEPARATE_OPTIONS = (selectinload(Dossier.procedure), selectinload(Dossier.enterprise), selectinload(Dossier.unit),
-                     selectinload(Dossier.assignee))
 _BOOK_OPTIONS = (*_LIST_OPTIONS, joinedload(Dossier.created_by))
 BOOK_PAGE_SIZE = 50
 

@@ -15,9 +15,9 @@ from typing import Iterable, Sequence
 from flask import Response, send_file, stream_with_context
 
 from portal.calendar import LOCAL_TZ
+from portal.i18n import format_moment
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-DATETIME_FORMAT = "%H:%M %d/%m/%Y"
 
 
 def neutralise(text: str) -> str:
@@ -30,7 +30,7 @@ def as_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.astimezone(LOCAL_TZ).strftime(DATETIME_FORMAT)
+        return format_moment(value)
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     return str(value)
