@@ -51,6 +51,8 @@ class Config:
     # How long a process trusts its copy of the organisation and calendar before it checks
     # their version in the database (a change made by the same process is seen at once).
     REFERENCE_CACHE_SECONDS = _int("REFERENCE_CACHE_SECONDS", 10)
+    # The public dashboard's figures are recounted at most this often per process.
+    DASHBOARD_CACHE_SECONDS = _int("DASHBOARD_CACHE_SECONDS", 300)
 
     # Language: Vietnamese first, English complete.
     BABEL_DEFAULT_LOCALE = "vi"
@@ -146,6 +148,7 @@ class TestingConfig(Config):
     PASSWORD_HASH_FAST = True  # cheap argon2 parameters keep the suite fast
     UPLOAD_CHECK_ISOLATED = False  # in-process (fast); the isolation has tests of its own
     REFERENCE_CACHE_SECONDS = 0  # every request checks the version: each test rolls back its changes
+    DASHBOARD_CACHE_SECONDS = 0
     SERVER_NAME = "localhost"
     PUBLIC_URL = "http://localhost"
 

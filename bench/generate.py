@@ -21,6 +21,10 @@ the column names taken from the models' tables:
     the daily counters, the tracking book's serials and the slips' numbers are consecutive
     in time order, as the portal would have given them; events, files, slips, supplement
     requests and items, internal notes, ratings and certificate entries follow the history.
+    Each dossier has a channel (about 85 % online, 12 % in person, 3 % by post); one received
+    and ended (resolved, returned, stopped, withdrawn) has the grade and processing_days that
+    operations._fix_grade would have fixed (timeliness.of_dossier at its end, processing_days),
+    computed here from the simulated times with the Clock; the others have NULL.
 Stored files and slips' PDFs are not created (slips render on their first download).
 On PostgreSQL the load runs in one transaction with the secondary indexes dropped and
 rebuilt afterwards and foreign-key triggers off (session_replication_role = replica, when
@@ -150,6 +154,10 @@ class Clock:
     def office_day(self, t: int) -> int:
         return local_day(self.next_office(t))
 
+    def working_days_between(self, d1: int, d2: int) -> int:
+        """portal.calendar.working_days_between of two local day numbers (negative when d2 < d1)."""
+        return self.cum[d2 - self.first] - self.cum[d1 - self.first]
+
     def paused_days(self, started: int, ended: int, kind: str) -> int:
         """portal.calendar.paused_days: the office days a wait for the investor took."""
         first, last = self.office_day(started), self.office_day(ended)
@@ -262,6 +270,9 @@ P_SEND_BACK = 0.03
 P_STOP = 0.01
 P_DECLINE = 0.03
 P_WITHDRAW = (0.003, 0.002, 0.008, 0.002)  # before reception, assignment, proposal, decision
+P_WITHDRAW_WAIT = 0.03   # of the supplements asked during processing: withdrawn instead of answered
+CHANNELS = ((0.85, "online"), (0.97, "in_person"), (1.0, "post"))  # cumulative shares
+GRADED_ENDS = frozenset({"resolved", "returned", "stopped", "withdrawn"})  # operations.GRADED_ENDS, + returned
 P_NOTE = 0.06
 P_RATING = 0.3
 GROWTH = 0.5              # the caseload grows by half over the three years
@@ -776,7 +787,9 @@ class Generator:
         self.slip_keys: dict[str, list] = {}
         self.certificates = []
         for created, t_sub, draft, ent_index, proc in plans:
-            self.dossiers.append(self.simulate(created, t_sub, draft, self.ents[ent_index], proc))
+            d = self.simulate(created, t_sub, draft, self.ents[ent_index], proc)
+            self.fix_grade(d)
+            self.dossiers.append(d)
 
     def simulate(self, created: int, t_sub: int, draft: bool, ent, proc) -> dict:
         rng, clock, now = self.rng, self.clock, self.now
@@ -789,6 +802,8 @@ class Generator:
              "updated_at": created, "state": "draft", "info": info,
              "return_method": rng.choices(("at_desk", "post", "online"), (50, 20, 30))[0],
              "field_values": self.field_values(proc), "events": [], "supplements": [], "slips": [], "notes": []}
+        x = r()
+        d["channel"] = next(name for share, name in CHANNELS if x < share)
         events = d["events"]
 
         def emit(action, to, t, actor, note=""):
@@ -801,15 +816,18 @@ class Generator:
             self.slip_keys.setdefault(kind, []).append((t, did, item))
 
         def withdraws(p, t_from, t_to) -> bool:
+            """Withdrawn between t_from and t_to, with probability p, after the last event (an
+            answered supplement, an apology: never inside a finished wait). During a wait for a
+            supplement the clock stays stopped (paused_at kept, as withdraw_dossier leaves it)."""
             if r() >= p:
                 return False
-            t_w = t_from + int((t_to - t_from) * uniform(0.2, 0.8))
+            t_from = max(t_from, events[-1][3])
+            t_w = t_from + int(max(t_to - t_from, 0) * uniform(0.2, 0.8))
             if t_w > now:
                 return False
             stage = d["state"]
             emit("withdraw", "withdrawn", t_w, creator, rng.choice(WITHDRAW_NOTES))
             d["finished_at"] = t_w
-            d["paused_at"] = None
             slip("stop", t_w, stage=stage, withdrawal=True, reason=events[-1][5])
             return True
 
@@ -897,7 +915,7 @@ class Generator:
             request = supplement(t_req, "in_progress", specialist)
             d["paused_at"] = t_req
             t_ans = investor_time(t_req, 1, 15)
-            if t_ans > now:
+            if withdraws(P_WITHDRAW_WAIT, t_req, t_ans) or t_ans > now:
                 return d
             request["answered"] = t_ans
             emit("resubmit", "in_progress", t_ans, creator)
@@ -989,6 +1007,34 @@ class Generator:
             score = rng.choices((5, 4, 3, 2, 1), (60, 25, 10, 3, 2))[0]
             d["rating"] = (score, rng.choice(RATING_COMMENTS), t_ret + rng.randint(600, DAY))
         return d
+
+    def fix_grade(self, d: dict) -> None:
+        """operations._fix_grade on the simulated values: a dossier received and ended
+        (resolved, then perhaps returned; stopped; withdrawn) gets timeliness.of_dossier's
+        grade at its end and timeliness.processing_days; the others keep NULL."""
+        received, finished = d.get("received_at"), d.get("finished_at")
+        if received is None or finished is None or d["state"] not in GRADED_ENDS:
+            return
+        if finished < received:  # the GiST index on (received_at, finished_at] would refuse it
+            raise AssertionError(f"dossier {d['id']}: finished_at {finished} before received_at {received}")
+        clock, proc = self.clock, d["procedure"]
+        paused = d.get("paused_at")
+        end = paused if paused is not None else finished  # withdrawn during a wait: judged when it began
+        waits = [s for s in d["supplements"] if s["origin"] != "submitted"]  # processing_supplements
+        days = clock.working_days_between(clock.office_day(received), clock.office_day(end))
+        days -= sum(clock.paused_days(s["at"], s["answered"], "working_days")
+                    for s in waits if s["answered"] is not None)
+        d["processing_days"] = max(days, 0)
+        legal = d.get("legal_due_at")
+        if legal is None:  # no time limit: no grade (of_dossier gives None)
+            return
+        limit, kind = proc.time_limit_days, proc.time_limit_kind.value
+        if limit and waits and (len(waits) > 1 or waits[0]["at"] > clock.due(received, limit, kind)):
+            d["grade"] = "late"  # timeliness.late_since: a second request, or one after the due date
+        elif local_day(end) < local_day(legal):
+            d["grade"] = "early"
+        else:
+            d["grade"] = "on_time" if end <= legal else "late"
 
     def book(self, d: dict, t: int) -> None:
         d["book_entered_at"] = t
@@ -1159,7 +1205,7 @@ class Generator:
             "received_at", "received_by_id", "due_at", "legal_due_at", "book_year", "book_serial", "book_entered_at",
             "finished_at", "assignee_id", "supplement_origin", "paused_at", "proposal", "proposal_note",
             "awaiting_signer", "outcome", "decision_note", "decided_by_id", "apology_issued_at", "returned_at",
-            "handover")
+            "handover", "channel", "grade", "processing_days")
         columns = dossier_spec.names[:len(dossier_spec.names) - len(dossier_spec.extra)]
         defaults = {"proposal_note": "", "decision_note": "", "handover": ""}
         column_defaults = [(c, defaults.get(c)) for c in columns]
@@ -1260,7 +1306,7 @@ class Generator:
             amendment_no = None
             if effect == "issue":
                 issued = f"{self.rng.randint(1_000_000_000, 9_999_999_999)}"
-            elif effect == "amend":
+            elif effect in ("amend", "transfer"):
                 amendments += 1
                 amendment_no = amendments
             sequence += 1

@@ -37,6 +37,17 @@ class ActionForm(FlaskForm):
     submit = SubmitField(_l("Confirm"))
 
 
+class ReceiveForm(FlaskForm):
+    """Receive: how the dossier reached the desk, for the Decision 766 counts."""
+
+    channel = RadioField(_l("How the dossier reached the Board"), default="online", choices=[
+        ("online", _l("Online, through the portal")),
+        ("in_person", _l("In person at the one-stop desk (the paper dossier was entered here)")),
+        ("post", _l("By public postal service")),
+    ])
+    submit = SubmitField(_l("Receive"))
+
+
 class SupplementItemForm(Form):
     document = SelectField(_l("Document concerned"), coerce=int, default=0, validate_choice=False)
     description = StringField(_l("What must be supplemented"), filters=LINE, validators=[Length(max=1000)])

@@ -80,6 +80,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.dossiers.views import bp as dossiers_bp
     from portal.projects.views import bp as projects_bp
     from portal.public.views import bp as public_bp
+    from portal.reports.views import bp as reports_bp
+    from portal.reports.views import public_bp as statistics_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(catalogue_bp)
@@ -87,12 +89,15 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(projects_bp)
     app.register_blueprint(dossiers_bp)
     app.register_blueprint(officer_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(statistics_bp)
 
 
 def _register_cli(app: Flask) -> None:
     from portal.accounts.cli import demo_cli, enterprises_cli, users_cli
     from portal.catalogue.cli import catalogue_cli
     from portal.dossiers.cli import dossiers_cli
+    from portal.reports.cli import reports_cli
     from portal.services.cli import backup, restore, storage_cli
 
     app.cli.add_command(storage_cli)
@@ -103,11 +108,13 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(enterprises_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(reports_cli)
 
 
 def _register_template_helpers(app: Flask) -> None:
     from portal.accounts.models import Role
     from portal.dossiers import display
+    from portal.reports.tables import text as report_text
     from portal.dossiers.models import ReturnMethod
     from portal.dossiers.timeliness import Timeliness, remaining_days_text
     from portal.i18n import format_amount, format_field_value, format_filesize, format_moment
@@ -131,6 +138,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.add_template_global(remaining_days_text, "remaining")
     app.add_template_global(display.status, "status")
     app.add_template_global(display.when, "when")
+    app.add_template_global(report_text, "report_cell")
 
 
 SECURITY_HEADERS = {

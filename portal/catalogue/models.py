@@ -197,8 +197,14 @@ class CertificateEffect(enum.StrEnum):
     NONE = "none"
     ISSUE = "issue"            # first issue: number and date of the certificate
     AMEND = "amend"            # lần điều chỉnh thứ N
+    TRANSFER = "transfer"      # an amendment (lần điều chỉnh thứ N) that records a transfer of the project
     REISSUE = "reissue"        # re-issued or corrected, same number
     TERMINATE = "terminate"    # the project ends; the certificate is withdrawn
+
+    @property
+    def is_amendment(self) -> bool:
+        """Numbered as an amendment of the certificate (a transfer is one)."""
+        return self in (CertificateEffect.AMEND, CertificateEffect.TRANSFER)
 
 
 # How a procedure's time limit is split between the steps of its internal process, in
@@ -284,7 +290,7 @@ class Procedure(Bilingual, db.Model):
 
     @property
     def amends_certificate(self) -> bool:
-        return self.certificate_effect is CertificateEffect.AMEND
+        return self.certificate_effect.is_amendment
 
     def step_share(self, step: str) -> float:
         """Working days allotted to `step` of the internal process ("review" only when the

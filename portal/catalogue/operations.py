@@ -96,7 +96,7 @@ def _load_procedure(item: dict, order: int, units: dict, fields: dict, stats: Co
         certificate_effect=effect,
         # An adjustment, re-issue or termination needs a certificate to act on.
         requires_certificate=bool(item.get("requires_certificate", effect in (
-            CertificateEffect.AMEND, CertificateEffect.REISSUE, CertificateEffect.TERMINATE))),
+            CertificateEffect.AMEND, CertificateEffect.TRANSFER, CertificateEffect.REISSUE, CertificateEffect.TERMINATE))),
         approval_chain=chain,
         step_days=_step_days(code, item.get("step_days") or {}, item.get("time_limit_days"),
                              item.get("time_limit_kind", "working_days")),

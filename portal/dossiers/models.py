@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.accounts.models import Enterprise, Role, User
 from portal.catalogue.models import Procedure, RequiredDocument, Unit
 from portal.db import UTCDateTime, str_enum, utcnow
+from portal.dossiers.timeliness import Timeliness
 from portal.dossiers.workflow import PUBLIC_NOTE_ACTIONS, Action, Proposal, State, can_apply
 from portal.extensions import db
 from portal.projects.models import Project
@@ -32,6 +33,25 @@ _RETURN_TITLES = {
     ReturnMethod.AT_DESK: _l("In person at the one-stop desk"),
     ReturnMethod.POST: _l("By public postal service"),
     ReturnMethod.ONLINE: _l("Online (electronic copy)"),
+}
+
+
+class Channel(enum.StrEnum):
+    """How the dossier reached the Board (the split of Decision 766 and Circular 01/2018)."""
+
+    ONLINE = "online"
+    IN_PERSON = "in_person"
+    POST = "post"
+
+    @property
+    def title(self) -> str:
+        return str(_CHANNEL_TITLES[self])
+
+
+_CHANNEL_TITLES = {
+    Channel.ONLINE: _l("Online, through the portal"),
+    Channel.IN_PERSON: _l("In person at the one-stop desk"),
+    Channel.POST: _l("By public postal service"),
 }
 
 
@@ -101,6 +121,10 @@ class Dossier(db.Model):
         sa.Index("ix_dossiers_enterprise_created", "enterprise_id", "created_at", "id"),
         sa.Index("ix_dossiers_received_at", "received_at", "id"),
         sa.Index("ix_dossiers_due_at", "due_at", "id"),
+        # The reports count a period's receptions and ends from these indexes alone.
+        sa.Index("ix_dossiers_report_received", "received_at", "unit_id", "procedure_id", "channel"),
+        sa.Index("ix_dossiers_report_finished", "finished_at", "unit_id", "procedure_id", "state", "grade",
+                 "processing_days", "received_at"),
         *(sa.Index(name, *columns, postgresql_where=sa.text(where), sqlite_where=sa.text(where))
           for name, columns, where in (
             ("ix_dossiers_processing_assignee", ("assignee_id", "due_at", "id"), _PROCESSING),
@@ -158,6 +182,12 @@ class Dossier(db.Model):
     apology_issued_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     returned_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     handover: Mapped[str] = mapped_column(sa.String(255), default="")
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel, length=12), default=Channel.ONLINE)
+    # Fixed when the dossier ends after reception (operations.transition), so a closed
+    # period's figures never change: its Decision 766 grade and the working days it took,
+    # the waits for the investor's supplements left out.
+    grade: Mapped[Optional[Timeliness]] = mapped_column(str_enum(Timeliness, length=10))
+    processing_days: Mapped[Optional[int]]
 
     enterprise: Mapped[Enterprise] = relationship()
     project: Mapped[Project] = relationship()
@@ -425,7 +455,8 @@ class ServiceRating(db.Model):
     comment: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    __table_args__ = (sa.CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),)
+    __table_args__ = (sa.CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),
+                      sa.Index("ix_service_ratings_created", "created_at", "score", "dossier_id"))
 
 
 @sa.event.listens_for(DossierNote, "before_update")

@@ -24,6 +24,7 @@ from portal.documents.builders import control_rows
 from portal.documents.models import SlipKind
 from portal.dossiers import operations as ops
 from portal.dossiers import queries
+from portal.dossiers.models import Channel
 from portal.dossiers.operations import DossierError
 from portal.dossiers.timeliness import of_dossier
 from portal.dossiers.workflow import State
@@ -99,7 +100,7 @@ def _forms(dossier, bound: str = "") -> dict:
         return cls(*args, **kwargs) if name == bound else cls(*args, formdata=None, **kwargs)
 
     return {
-        "receive": make("receive", forms.ActionForm, prefix="receive"),
+        "receive": make("receive", forms.ReceiveForm, prefix="receive"),
         "supplement": make("supplement", forms.SupplementForm, dossier.procedure.documents),
         "refuse": make("refuse", forms.RefuseForm),
         "assign": make("assign", forms.AssignForm, queries.specialists_of(dossier.unit_id)),
@@ -160,7 +161,7 @@ _SIGNERS = frozenset({Role.DEPARTMENT_HEAD, Role.BOARD_LEADER})
 
 # endpoint -> the action; every one is a POST to /officer/dossiers/<id>/<path>.
 PAGE_ACTIONS = {
-    "receive": PageAction("receive", "receive", _DESK, lambda d, f: ops.receive_dossier(d, current_user),
+    "receive": PageAction("receive", "receive", _DESK, lambda d, f: ops.receive_dossier(d, current_user, channel=Channel(f.channel.data)),
                           _l("The dossier has been received; the receipt is issued.")),
     "supplement": PageAction("supplement", "supplement", OFFICER_ROLES,
                              lambda d, f: ops.request_supplement(d, current_user, f.item_data, f.note.data),

@@ -15,7 +15,9 @@ from typing import Optional
 
 from flask_babel import lazy_gettext as _l
 
-from portal.calendar import LOCAL_TZ, OfficeHours, Overrides, due_at
+from portal.calendar import (
+    LOCAL_TZ, WORKING_DAYS, OfficeHours, Overrides, due_at, office_day, paused_days, working_days_between,
+)
 
 
 class Timeliness(enum.StrEnum):
@@ -85,6 +87,22 @@ def of_dossier(dossier, now: datetime, overrides: Optional[Overrides] = None,
         # Ended during a wait (withdrawn): the wait was the investor's time, the clock stood still.
         finished = dossier.paused_at
     return classify(dossier.legal_due_at, finished, now)
+
+
+def processing_days(dossier, overrides: Optional[Overrides] = None, hours: OfficeHours = OfficeHours()
+                    ) -> Optional[int]:
+    """Working days from reception to the end (Decision 766's processing time): from the
+    office day of reception to the office day of the end, less the office days spent waiting
+    for the investor's supplements during processing. Ended during a wait (withdrawn): the
+    end is when the wait began."""
+    if dossier.received_at is None or dossier.finished_at is None:
+        return None
+    end = dossier.paused_at if dossier.paused_at is not None else dossier.finished_at
+    days = working_days_between(office_day(dossier.received_at, overrides, hours), office_day(end, overrides, hours),
+                                overrides)
+    waits = sum(paused_days(r.created_at, r.answered_at, WORKING_DAYS, overrides, hours)
+                for r in dossier.processing_supplements if r.answered_at is not None)
+    return max(days - waits, 0)
 
 
 def remaining_days_text(dossier) -> str:

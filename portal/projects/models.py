@@ -67,7 +67,7 @@ class Project(Bilingual, db.Model):
 
     @property
     def amendment_count(self) -> int:
-        return sum(1 for e in self.certificate_entries if e.kind is CertificateEffect.AMEND)
+        return sum(1 for e in self.certificate_entries if e.kind.is_amendment)
 
     @property
     def next_amendment_no(self) -> int:
@@ -83,7 +83,9 @@ class CertificateEntry(db.Model):
     """One line of a project's certificate history. Append-only once recorded by the Board."""
 
     __tablename__ = "certificate_entries"
-    __table_args__ = (sa.UniqueConstraint("project_id", "sequence"),)
+    __table_args__ = (sa.UniqueConstraint("project_id", "sequence"),
+                      # The investment report's certificates of a kind in a period.
+                      sa.Index("ix_certificate_entries_kind_issued", "kind", "issued_on", "project_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"), index=True)
@@ -108,7 +110,7 @@ class CertificateEntry(db.Model):
 
         if self.kind is CertificateEffect.ISSUE:
             return _("First issue")
-        if self.kind is CertificateEffect.AMEND:
+        if self.kind.is_amendment:
             return _("Amendment no. %(n)d", n=self.amendment_no or 0)
         if self.kind is CertificateEffect.REISSUE:
             return _("Re-issued or corrected")

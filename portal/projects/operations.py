@@ -107,7 +107,7 @@ def record_certificate(project: Project, effect: CertificateEffect, number: str,
         if first is not None and issued_on < first.issued_on:
             raise ProjectError(_("The date cannot be earlier than the first issue (%(date)s).",
                                  date=first.issued_on.strftime("%d/%m/%Y")))
-    if effect is CertificateEffect.AMEND:
+    if effect.is_amendment:
         last = max((e.amendment_no or 0 for e in project.certificate_entries), default=0)
         amendment_no = amendment_no or last + 1
         if amendment_no <= last:
@@ -140,7 +140,7 @@ def apply_certified_values(project: Project, fields: list[dict], values: dict) -
 
 def _add_entry(project: Project, effect: CertificateEffect, number: str, issued_on: date, *, dossier_id,
                recorded_by, amendment_no: Optional[int] = None) -> CertificateEntry:
-    amendment_no = amendment_no if effect is CertificateEffect.AMEND else None
+    amendment_no = amendment_no if effect.is_amendment else None
     sequence = max((e.sequence for e in project.certificate_entries), default=0) + 1
     entry = CertificateEntry(kind=effect, number=number, issued_on=issued_on, amendment_no=amendment_no,
                              sequence=sequence, dossier_id=dossier_id, recorded_by=recorded_by)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import csv
 import tempfile
+from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Iterable, Sequence
 
 from flask import Response, send_file, stream_with_context
@@ -43,56 +45,95 @@ class _Line:
         return text
 
 
+def csv_lines(columns: Sequence[str], rows: Iterable[Sequence]) -> Iterable[str]:
+    """The lines of a CSV file, one by one, after a BOM so that spreadsheet programs read
+    the Vietnamese text as UTF-8."""
+    writer = csv.writer(_Line())
+    yield "\ufeff" + writer.writerow([neutralise(str(c)) for c in columns])
+    for row in rows:
+        yield writer.writerow([neutralise(as_text(cell)) if isinstance(cell, str) else as_text(cell) for cell in row])
+
+
 def csv_response(columns: Sequence[str], rows: Iterable[Sequence], filename: str) -> Response:
     """Streamed line by line as `rows` yields them: constant memory, however many rows."""
-    writer = csv.writer(_Line())
-
-    def lines():
-        # A BOM so spreadsheet programs read the Vietnamese text as UTF-8.
-        yield "\ufeff" + writer.writerow([neutralise(str(c)) for c in columns])
-        for row in rows:
-            yield writer.writerow([neutralise(as_text(cell)) if isinstance(cell, str) else as_text(cell)
-                                   for cell in row])
-
-    response = Response(stream_with_context(lines()), content_type="text/csv; charset=utf-8")
+    response = Response(stream_with_context(csv_lines(columns, rows)), content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
+@dataclass
+class Sheet:
+    """One worksheet: a title, lines above the table (what it is, the period), the
+    column headings and the rows (typed values: see `_set`)."""
+
+    title: str
+    lines: Sequence[str]
+    columns: Sequence[str]
+    rows: Iterable[Sequence]
+    widths: Sequence[int] = ()
+
+
 def xlsx_response(title: str, subtitle: str, columns: Sequence[str], rows: Iterable[Sequence], filename: str,
                   widths: Sequence[int] = ()) -> Response:
-    """Written row by row (openpyxl's write-only mode keeps no sheet in memory) to a
-    temporary file, which is then sent and removed."""
+    """One sheet: the title and subtitle on its first line, then the table."""
+    return xlsx_sheets([Sheet(title, [title, subtitle], columns, rows, widths)], filename, one_line=True)
+
+
+def xlsx_sheets(sheets: Sequence[Sheet], filename: str, one_line: bool = False) -> Response:
+    """Written to a temporary file, which is then sent and removed."""
+    spool = tempfile.TemporaryFile(suffix=".xlsx")
+    write_xlsx(sheets, spool, one_line)
+    spool.seek(0)
+    return send_file(spool, as_attachment=True, download_name=filename,
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def write_xlsx(sheets: Sequence[Sheet], target, one_line: bool = False) -> None:
+    """Row by row (openpyxl's write-only mode keeps no sheet in memory) into `target`, a
+    path or a binary file."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
     bold = Font(bold=True)
+    used: set[str] = set()
+    for spec in sheets:
+        sheet = workbook.create_sheet(_sheet_name(spec.title, used))
+        for index, width in enumerate(spec.widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
 
-    def typed(values, font=None):
-        cells = []
-        for value in values:
-            cell = WriteOnlyCell(sheet)
-            _set(cell, value)
-            if font is not None:
-                cell.font = font
-            cells.append(cell)
-        return cells
+        def typed(values, font=None):
+            cells = []
+            for value in values:
+                cell = WriteOnlyCell(sheet)
+                _set(cell, value)
+                if font is not None:
+                    cell.font = font
+                cells.append(cell)
+            return cells
 
-    sheet.append(typed([title], bold) + typed([subtitle]))
-    sheet.append(typed([str(c) for c in columns], bold))
-    for row in rows:
-        sheet.append(typed(row))
-    spool = tempfile.TemporaryFile(suffix=".xlsx")
-    workbook.save(spool)
-    spool.seek(0)
-    return send_file(spool, as_attachment=True, download_name=filename,
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        if one_line:
+            sheet.append(typed(spec.lines[:1], bold) + typed(spec.lines[1:]))
+        else:
+            for number, line in enumerate(spec.lines):
+                sheet.append(typed([line], bold if number == 0 else None))
+            sheet.append([])
+        sheet.append(typed([str(c) for c in spec.columns], bold))
+        for row in spec.rows:
+            sheet.append(typed(row))
+    workbook.save(target)
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    """At most 31 characters, none of []:*?/\\, unique in the workbook."""
+    base = "".join("-" if c in "[]:*?/\\" else c for c in title)[:28] or "Sheet"
+    name, number = base, 2
+    while name.lower() in used:
+        name, number = f"{base[:26]} {number}", number + 1
+    used.add(name.lower())
+    return name
 
 
 def _set(cell, value) -> None:
@@ -103,7 +144,7 @@ def _set(cell, value) -> None:
     elif isinstance(value, date):
         cell.value = value
         cell.number_format = "dd/mm/yyyy"
-    elif isinstance(value, (int, float)) or value is None:
+    elif isinstance(value, (int, float, Decimal)) or value is None:
         cell.value = value
     else:
         cell.value = str(value)

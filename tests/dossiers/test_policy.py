@@ -121,7 +121,7 @@ def test_who_signs_each_procedure(db, make_draft, people, code):
     ops.assign(dossier, head, specialist)
     ops.propose_result(dossier, specialist, pdf())
     approve = dict(irc_number="5409999999", irc_date=dossier.received_at.date())
-    if procedure.certificate_effect in (CertificateEffect.ISSUE, CertificateEffect.AMEND):
+    if procedure.certificate_effect is CertificateEffect.ISSUE or procedure.certificate_effect.is_amendment:
         # An IRC or its amendment: only a Board leader signs (the data says so for each).
         assert procedure.approval_chain is not ApprovalChain.HEAD
     if procedure.approval_chain is ApprovalChain.HEAD:

@@ -1,0 +1,71 @@
+"""reports: how a dossier reached the Board, its grade fixed at its end, report indexes
+
+`dossiers.channel` (online, in person, by post: the Decision 766 split), `grade` and
+`processing_days` (fixed when a received dossier ends, so a closed period's figures never
+change), and indexes from which a period's receptions and ends are counted without
+reading the table. On PostgreSQL also a GiST index on the span each received dossier was
+open, so "open at a moment" (carried over, still open at a period's end) reads only the
+dossiers open then. Dossiers that ended before this revision get their grade from
+`flask reports regrade`.
+
+Revision ID: 0010_reports
+Revises: 0009_lists
+Create Date: 2026-11-27 03:50:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0010_reports'
+down_revision = '0009_lists'
+branch_labels = None
+depends_on = None
+
+POSTGRESQL = (
+    # Open at T: received before T and not ended before it, i.e. T in (received_at, finished_at].
+    "CREATE INDEX pg_dossiers_open_span ON dossiers USING gist (tstzrange(received_at, finished_at, '(]')) "
+    "WHERE received_at IS NOT NULL",
+)
+POSTGRESQL_DOWN = ("DROP INDEX IF EXISTS pg_dossiers_open_span",)
+
+
+def upgrade():
+    with op.batch_alter_table('dossiers', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('channel', sa.Enum('online', 'in_person', 'post', name='channel',
+                                                         native_enum=False, length=12),
+                                      nullable=False, server_default='online'))
+        batch_op.add_column(sa.Column('grade', sa.Enum('early', 'on_time', 'late', 'within', 'past',
+                                                       name='timeliness', native_enum=False, length=10),
+                                      nullable=True))
+        batch_op.add_column(sa.Column('processing_days', sa.Integer(), nullable=True))
+    with op.batch_alter_table('dossiers', schema=None) as batch_op:
+        batch_op.create_index('ix_dossiers_report_received', ['received_at', 'unit_id', 'procedure_id', 'channel'],
+                              unique=False)
+        batch_op.create_index('ix_dossiers_report_finished', ['finished_at', 'unit_id', 'procedure_id', 'state',
+                                                              'grade', 'processing_days', 'received_at'],
+                              unique=False)
+    with op.batch_alter_table('service_ratings', schema=None) as batch_op:
+        batch_op.create_index('ix_service_ratings_created', ['created_at', 'score', 'dossier_id'], unique=False)
+    with op.batch_alter_table('certificate_entries', schema=None) as batch_op:
+        batch_op.create_index('ix_certificate_entries_kind_issued', ['kind', 'issued_on', 'project_id'], unique=False)
+    if op.get_bind().dialect.name == 'postgresql':
+        for statement in POSTGRESQL:
+            op.execute(statement)
+        op.execute("ANALYZE dossiers")
+
+
+def downgrade():
+    if op.get_bind().dialect.name == 'postgresql':
+        for statement in POSTGRESQL_DOWN:
+            op.execute(statement)
+    with op.batch_alter_table('certificate_entries', schema=None) as batch_op:
+        batch_op.drop_index('ix_certificate_entries_kind_issued')
+    with op.batch_alter_table('service_ratings', schema=None) as batch_op:
+        batch_op.drop_index('ix_service_ratings_created')
+    with op.batch_alter_table('dossiers', schema=None) as batch_op:
+        batch_op.drop_index('ix_dossiers_report_finished')
+        batch_op.drop_index('ix_dossiers_report_received')
+        batch_op.drop_column('processing_days')
+        batch_op.drop_column('grade')
+        batch_op.drop_column('channel')

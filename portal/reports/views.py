@@ -1,0 +1,128 @@
+"""The reports' pages and files (department heads for their unit, Board leaders and
+administrators for all) and the public dashboard."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_login import current_user
+
+from forms import reports as forms
+from portal import paging
+from portal.accounts.models import Role
+from portal.calendar import LOCAL_TZ
+from portal.catalogue import queries as catalogue
+from portal.catalogue.models import Procedure
+from portal.db import utcnow
+from portal.extensions import db
+from portal.reports import documents, exports
+from portal.reports.dashboard import dashboard as dashboard_figures
+from portal.reports.investment import investment_report
+from portal.reports.service import Filters, service_report
+from portal.web import roles_required
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+public_bp = Blueprint("statistics", __name__)
+readers = roles_required(Role.DEPARTMENT_HEAD, Role.BOARD_LEADER, Role.ADMIN)
+
+
+def _procedures() -> list[Procedure]:
+    """Every procedure, retired ones too (their dossiers count in past periods)."""
+    return list(db.session.scalars(db.select(Procedure).order_by(Procedure.sort_order, Procedure.id)))
+
+
+def _service_form():
+    """The form, and the filters it means for this reader; another unit than a head's own is 404."""
+    user, units = current_user, catalogue.units()
+    if user.role is Role.DEPARTMENT_HEAD:
+        asked = request.args.get("unit")
+        if asked and asked != str(user.unit_id):
+            abort(404)
+        units = [u for u in units if u.id == user.unit_id]
+    procedures = _procedures()
+    form = forms.ServiceReportForm(utcnow().astimezone(LOCAL_TZ).date(), units, catalogue.fields(), procedures,
+                                   all_units=user.role is not Role.DEPARTMENT_HEAD, formdata=request.args)
+    if not form.validate():
+        return form, None, []
+    unit = next((u for u in units if str(u.id) == form.unit.data), None)
+    if user.role is Role.DEPARTMENT_HEAD:
+        unit = units[0] if units else abort(404)
+    field = next((f for f in catalogue.fields() if str(f.id) == form.field.data), None)
+    procedure = next((p for p in procedures if str(p.id) == form.procedure.data), None)
+    chosen = [p.id for p in procedures if (procedure is None or p.id == procedure.id)
+              and (field is None or p.field_id == field.id)]
+    filters = Filters(unit_ids=[unit.id] if unit else None,
+                      procedure_ids=chosen if (field or procedure) else None)
+    return form, filters, documents.scope_lines(unit, field, procedure)
+
+
+@bp.get("/")
+@bp.get("/service")
+@readers
+def service():
+    form, filters, scope = _service_form()
+    report = service_report(form.period, filters, utcnow(), paging.position("overdue")) if filters else None
+    return render_template("reports/service.html", form=form, report=report, scope=scope,
+                           tables=documents.tables.service_tables(report) if report else [],
+                           overdue=documents.tables.overdue_table(report, report.overdue) if report else None,
+                           charts=documents.service_charts(report) if report else []), (200 if report else 400 if
+                                                                                        request.args else 200)
+
+
+@bp.get("/service.<any(xlsx, pdf, csv):form>")
+@readers
+def service_file(form: str):
+    page, filters, scope = _service_form()
+    if filters is None:
+        return render_template("reports/service.html", form=page, report=None, scope=[], tables=[], overdue=None,
+                               charts=[]), 400
+    report = service_report(page.period, filters, utcnow())
+    return _file(lambda: documents.service_document(report, scope, filters, with_charts=form == "pdf"),
+                 form, f"bao-cao-giai-quyet-tthc-{page.period.slug}.{form}")
+
+
+def _period_form():
+    return forms.PeriodForm(utcnow().astimezone(LOCAL_TZ).date(), formdata=request.args)
+
+
+@bp.get("/investment")
+@readers
+def investment():
+    form = _period_form()
+    report = investment_report(form.period, utcnow()) if form.validate() else None
+    return render_template("reports/investment.html", form=form, report=report,
+                           tables=documents.tables.investment_tables(report) if report else [],
+                           charts=documents.investment_charts(report) if report else []), (
+        400 if report is None else 200)
+
+
+@bp.get("/investment.<any(xlsx, pdf, csv):form>")
+@readers
+def investment_file(form: str):
+    page = _period_form()
+    if not page.validate():
+        return render_template("reports/investment.html", form=page, report=None, tables=[], charts=[]), 400
+    report = investment_report(page.period, utcnow())
+    return _file(lambda: documents.investment_document(report, with_charts=form == "pdf"),
+                 form, f"bao-cao-dau-tu-{page.period.slug}.{form}")
+
+
+def _file(build, form: str, filename: str) -> Response:
+    """The PDF in Vietnamese (an official paper); the spreadsheets in the reader's language."""
+    if form == "pdf":
+        from flask_babel import force_locale
+
+        with force_locale("vi"):
+            body = exports.render(build(), form)
+    else:
+        body = exports.render(build(), form)
+    response = Response(body, mimetype=exports.MEDIA_TYPES[form].split(";")[0])
+    if form == "csv":
+        response.headers["Content-Type"] = exports.MEDIA_TYPES["csv"]
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@public_bp.get("/statistics")
+def dashboard():
+    board = dashboard_figures(utcnow())
+    return render_template("reports/dashboard.html", board=board, tables=documents.tables.dashboard_tables(board),
+                           charts=documents.dashboard_charts(board))

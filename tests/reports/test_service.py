@@ -1,0 +1,126 @@
+"""The service report of March 2026 over the hand-made history (tests/reports/history.py),
+every figure worked out by hand there: on the page, in the XLSX, the CSV and the PDF."""
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+import time_machine
+
+from portal.reports.periods import Period
+from portal.reports.service import Filters, service_report
+from tests.conftest import sign_in
+from tests.reports.history import at, build
+
+MARCH = Period(date(2026, 3, 1), date(2026, 3, 31))
+NOW = at(2, 10, month=4)   # Thu 2 April 2026
+
+
+@pytest.fixture
+def history(db, make_draft):
+    return build(make_draft)
+
+
+def figures(report_figures):
+    f = report_figures
+    return dict(online=f.received_online, other=f.received_other, carried=f.carried_over, handled=f.handled,
+                finished=f.finished, early=f.early, on_time=f.on_time, late=f.late, withdrawn=f.withdrawn,
+                stopped=f.stopped, refused=f.refused, within=f.open_within, past=f.open_past,
+                rate=f.on_time_rate, days=f.average_days)
+
+
+# Worked out by hand from the history's table.
+ALL = dict(online=5, other=1, carried=2, handled=8, finished=5, early=2, on_time=2, late=1, withdrawn=1, stopped=1,
+           refused=1, within=1, past=1, rate=80.0, days=21 / 5)
+QLDT = dict(online=4, other=1, carried=1, handled=6, finished=4, early=1, on_time=2, late=1, withdrawn=0, stopped=1,
+            refused=1, within=1, past=0, rate=75.0, days=19 / 4)
+XDTNMT = dict(online=1, other=0, carried=1, handled=2, finished=1, early=1, on_time=0, late=0, withdrawn=1, stopped=0,
+              refused=0, within=0, past=1, rate=100.0, days=2.0)
+
+
+def test_every_figure_of_march(history):
+    report = service_report(MARCH, Filters(), NOW)
+    assert figures(report.total) == ALL
+    by_unit = {row.key.code: figures(row.figures) for row in report.by_unit}
+    assert by_unit == {"QLDT": QLDT, "XDTNMT": XDTNMT}
+    by_procedure = {row.key.code: figures(row.figures) for row in report.by_procedure}
+    assert by_procedure["QLDT-02"] == QLDT and by_procedure["XD-01"] == XDTNMT
+    assert [(row.key, row.figures.received, row.figures.finished) for row in report.by_month] == [("2026-03", 6, 5)]
+    assert (report.ratings, report.rating_average) == (2, 4.0)
+    # Overdue now: D6 (XD-01, due 18/3) and D7 (due Mon 6/4)? No: D7 is not due yet on 2/4.
+    assert [d.id for d in report.overdue.rows] == [history.dossiers["D6"].id]
+
+
+def test_a_unit_alone_and_the_grades_stay_when_viewed_later(history):
+    qldt = history.units["QLDT"]
+    report = service_report(MARCH, Filters(unit_ids=[qldt.id]), NOW)
+    assert figures(report.total) == QLDT
+    # Later: D6 finishes in April, D7 is approved; March does not change.
+    from portal.dossiers import operations as ops
+
+    d = history.dossiers
+    with time_machine.travel(at(3, 9, month=4), tick=False):
+        ops.propose_result(d["D7"], history.people["specialist"], _pdf())
+        ops.forward(d["D7"], history.people["head"], "Đạt")
+        ops.approve(d["D7"], history.people["leader"], _pdf(), irc_number="5401000007", irc_date=date(2026, 4, 3))
+    assert figures(service_report(MARCH, Filters(), at(20, 9, month=4)).total) == ALL
+    april = service_report(Period(date(2026, 4, 1), date(2026, 4, 30)), Filters(), at(20, 9, month=4))
+    assert (april.total.carried_over, april.total.finished, april.total.early, april.total.open_past) == (2, 1, 1, 1)
+
+
+def _pdf():
+    from tests.reports.history import _pdf as pdf
+
+    return pdf()
+
+
+def test_the_page_and_its_files(client, history):
+    query = "?kind=month&year=2026&month=3"
+    with time_machine.travel(NOW, tick=False):
+        sign_in(client, history.people["leader"])
+        page = client.get("/reports/service" + query)
+        assert page.status_code == 200
+        html = page.get_data(as_text=True)
+        assert "80,0 %" in html and "4,2" in html   # Vietnamese decimals
+        assert 'role="img"' in html and "aria-details=\"by-month\"" in html
+        assert "Phạm Thị Xây Dựng" in html   # who holds the overdue D6
+        xlsx = client.get("/reports/service.xlsx" + query)
+        pdf = client.get("/reports/service.pdf" + query)
+        csv = client.get("/reports/service.csv" + query)
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(xlsx.data))
+    sheet = book[book.sheetnames[0]]
+    rows = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+    header = next(i for i, row in enumerate(rows) if row and row[0] == "Thủ tục")
+    total = next(row for row in rows[header:] if row[0] == "Tổng cộng")
+    assert total[1:] == [5, 1, 2, 8, 5, 2, 2, 1, 80.0, 4.2, 1, 1, 1, 1, 1]
+    assert all(isinstance(v, (int, float)) for v in total[1:])
+    assert "Tháng 03/2026" not in str(rows)   # months are "03/2026"
+    text = _pdf_text(pdf.data)
+    for expected in ("BÁO CÁO TÌNH HÌNH GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", "01/03/2026", "31/03/2026",
+                     "80,0 %", "NGƯỜI LẬP BIỂU", "THỦ TRƯỞNG CƠ QUAN", "Độc lập - Tự do - Hạnh phúc"):
+        assert expected in text, expected
+    body = csv.data.decode("utf-8-sig")
+    assert "QLDT-02" in body and ",80.0," in body
+
+
+def _pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_bad_periods_and_other_units(client, history):
+    sign_in(client, history.people["head"])
+    assert client.get(f"/reports/service?unit={history.units['XDTNMT'].id}").status_code == 404
+    bad = client.get("/reports/service?kind=range&start=2026-03-31&end=2026-03-01")
+    assert bad.status_code == 400
+    assert "Ngày kết thúc kỳ báo cáo ở trước ngày bắt đầu." in bad.get_data(as_text=True)
+    assert 'value="2026-03-31"' in bad.get_data(as_text=True)   # what was typed stays
+    long = client.get("/reports/service?kind=range&start=2020-01-01&end=2026-03-01")
+    assert long.status_code == 400 and "không được dài quá 5 năm" in long.get_data(as_text=True)
+    assert client.get("/reports/service.docx").status_code == 404
+    own = client.get("/reports/service?kind=month&year=2026&month=3")
+    assert own.status_code == 200
