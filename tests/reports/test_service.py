@@ -124,3 +124,61 @@ def test_bad_periods_and_other_units(client, history):
     assert client.get("/reports/service.docx").status_code == 404
     own = client.get("/reports/service?kind=month&year=2026&month=3")
     assert own.status_code == 200
+
+
+def _recount(period: Period, now):
+    """The same figures counted the slow way: every dossier loaded and judged in Python by
+    the portal's own rules (timeliness.of_dossier), nothing stored trusted but the times."""
+    from portal.calendar.queries import overrides
+    from portal.dossiers.models import Dossier
+    from portal.dossiers.operations import office_hours
+    from portal.dossiers.timeliness import Timeliness, of_dossier, processing_days
+    from portal.dossiers.workflow import State
+    from portal.extensions import db
+
+    start, end = period.start, period.end
+    counts = dict.fromkeys(("received", "carried", "early", "on_time", "late", "stopped", "refused", "within",
+                            "past", "days"), 0)
+    for d in db.session.scalars(db.select(Dossier)):
+        received, finished = d.received_at, d.finished_at
+        if d.state is State.REFUSED and start <= finished < end:
+            counts["refused"] += 1
+        if received is None:
+            continue
+        counts["received"] += start <= received < end
+        counts["carried"] += received < start and (finished is None or finished >= start)
+        if finished is not None and start <= finished < end:
+            if d.state is State.STOPPED:
+                counts["stopped"] += 1
+            else:
+                grade = of_dossier(d, finished, overrides(), office_hours())
+                counts[{Timeliness.EARLY: "early", Timeliness.ON_TIME: "on_time", Timeliness.LATE: "late"}[grade]] += 1
+                counts["days"] += processing_days(d, overrides(), office_hours())
+        if received < end and (finished is None or finished >= end):
+            moment = min(end, now)
+            paused = d.paused_at is not None and d.paused_at <= moment
+            counts["past" if d.legal_due_at < moment and not paused else "within"] += 1
+    return counts
+
+
+@pytest.mark.parametrize("first, last", [((2, 1), (2, 28)), ((3, 1), (3, 31)), ((1, 1), (3, 31)),
+                                         ((3, 5), (3, 12)), ((3, 11), (4, 2))])
+def test_the_report_agrees_with_a_recount(history, first, last):
+    period = Period(date(2026, *first), date(2026, *last))
+    f = service_report(period, Filters(), NOW).total
+    assert dict(received=f.received, carried=f.carried_over, early=f.early, on_time=f.on_time, late=f.late,
+                stopped=f.stopped, refused=f.refused, within=f.open_within, past=f.open_past,
+                days=f.days_total) == _recount(period, NOW)
+
+
+def test_grades_are_filled_in_for_dossiers_that_ended_before_they_were_stored(app, history):
+    from portal.dossiers.models import Dossier
+    from portal.extensions import db
+
+    before = service_report(MARCH, Filters(), NOW).total
+    db.session.execute(db.update(Dossier).values(grade=None, processing_days=None))
+    db.session.commit()
+    assert service_report(MARCH, Filters(), NOW).total.graded == 0
+    result = app.test_cli_runner().invoke(args=["reports", "regrade"])
+    assert result.exit_code == 0 and "graded: 6" in result.output   # D9 D1 D2 D3 D4 D8
+    assert service_report(MARCH, Filters(), NOW).total == before

@@ -31,6 +31,7 @@ FILE_OF_A = row(404, investor_a=200, desk=200, head=200, leader=200)
 OFFICER_DOSSIER = row(403, anonymous=302, desk=200, head=200, leader=200, specialist_other=404)
 OFFICER_PAGE = row(403, anonymous=302, desk=200, specialist_other=200, head=200, leader=200)
 ANONYMOUS_ONLY = row(302, anonymous=200)
+REPORT_READERS = row(403, anonymous=302, head=200, leader=200, admin=200)
 
 # endpoint -> (path, expected answers) for GET
 GET = {
@@ -74,6 +75,11 @@ GET = {
     "officer.book": ("/officer/book", OFFICER_PAGE),
     "officer.book_csv": ("/officer/book.csv", OFFICER_PAGE),
     "officer.book_xlsx": ("/officer/book.xlsx", OFFICER_PAGE),
+    "reports.service": ("/reports/service", REPORT_READERS),
+    "reports.service_file": ("/reports/service.csv", REPORT_READERS),
+    "reports.investment": ("/reports/investment", REPORT_READERS),
+    "reports.investment_file": ("/reports/investment.xlsx", REPORT_READERS),
+    "statistics.dashboard": ("/statistics", ALL_200),
 }
 
 # For POST: "ok" means the request is let through (the form or the operation decides).
