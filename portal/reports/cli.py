@@ -72,7 +72,7 @@ def service(first, last, form: str, output: Path, language: str, unit_code: Opti
 
     def build():
         report = service_report(period, filters, utcnow())
-        return documents.service_document(report, documents.scope_lines(unit), filters, with_charts=form == "pdf")
+        return documents.service_document(report, documents.scope_lines(unit), filters, form)
 
     _write(build, form, output, language)
 

@@ -19,6 +19,7 @@ from flask import current_app
 
 from portal.calendar import LOCAL_TZ
 from portal.catalogue import queries as catalogue
+from portal.catalogue.models import Procedure
 from portal.dossiers.models import Channel, Dossier
 from portal.dossiers.workflow import State
 from portal.extensions import db
@@ -38,21 +39,23 @@ class Dashboard:
     by_month: list[tuple[str, Figures]]              # the last twelve months, oldest first
 
 
-_cache: dict[str, tuple[float, Dashboard]] = {}
 _lock = Lock()
 
 
 def dashboard(now: datetime) -> Dashboard:
-    """The figures, recounted at most every DASHBOARD_CACHE_SECONDS in this process."""
+    """The figures, recounted at most every DASHBOARD_CACHE_SECONDS in this process (kept
+    per application, like the reference data)."""
     seconds = current_app.config["DASHBOARD_CACHE_SECONDS"]
-    key = current_app.name
+    if seconds <= 0:
+        return count(now)
+    kept = current_app.extensions.setdefault("portal.dashboard", {})
     with _lock:
-        kept = _cache.get(key)
-        if kept is not None and time.monotonic() - kept[0] < seconds:
-            return kept[1]
+        at, figures = kept.get("figures", (None, None))
+        if at is not None and 0 <= time.monotonic() - at < seconds:
+            return figures
     figures = count(now)
     with _lock:
-        _cache[key] = (time.monotonic(), figures)
+        kept["figures"] = (time.monotonic(), figures)
     return figures
 
 
@@ -62,17 +65,18 @@ def count(now: datetime) -> Dashboard:
     year_first = date(today.year, 1, 1)
     window = periods.Period(min(window.first, year_first), today)
     months = periods.twelve_months_to(today).months()
-    field_of = {p.id: p.field for p in _all_procedures()}
+    fields = {f.id: f for f in catalogue.fields()}
+    field_of = {procedure_id: fields.get(field_id) for procedure_id, field_id in
+                db.session.execute(sa.select(Procedure.id, Procedure.field_id))}
     cells: dict[tuple[int, str], Figures] = defaultdict(Figures)   # (procedure id, month)
 
-    online = Dossier.channel == Channel.ONLINE
     received_month = local_month(Dossier.received_at)
-    for procedure_id, is_online, month, count_ in db.session.execute(
-            sa.select(Dossier.procedure_id, online, received_month, sa.func.count())
+    for procedure_id, channel, month, count_ in db.session.execute(
+            sa.select(Dossier.procedure_id, Dossier.channel, received_month, sa.func.count())
             .where(Dossier.received_at >= window.start, Dossier.received_at < window.end)
-            .group_by(Dossier.procedure_id, online, received_month)):
+            .group_by(Dossier.procedure_id, Dossier.channel, received_month)):
         figures = cells[(procedure_id, month)]
-        if is_online:
+        if channel is Channel.ONLINE:
             figures.received_online += count_
         else:
             figures.received_other += count_
@@ -104,17 +108,9 @@ def count(now: datetime) -> Dashboard:
             per_month[month].add(figures)
             if field is not None:
                 per_field[field.id][2].add(figures)
-    order = {f.id: (f.sort_order, f.id) for f in catalogue.fields()}
+    order = {f.id: (f.sort_order, f.id) for f in fields.values()}
     by_field = sorted(per_field.values(), key=lambda item: order.get(item[0].id, (0, item[0].id)))
     return Dashboard(at=now, year=today.year, this_year=this_year, twelve_months=twelve,
                      window=periods.Period(periods.twelve_months_to(today).first, today),
                      by_field=by_field, by_month=list(per_month.items()))
 
-
-def _all_procedures():
-    """Every procedure with its field (retired ones too: their dossiers count)."""
-    from sqlalchemy.orm import joinedload
-
-    from portal.catalogue.models import Procedure
-
-    return db.session.scalars(sa.select(Procedure).options(joinedload(Procedure.field)))

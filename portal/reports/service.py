@@ -163,12 +163,13 @@ def service_report(period: Period, filters: Filters, now: datetime,
 
 
 def _count_received(cells, months, period: Period, where: list) -> None:
-    online = Dossier.channel == Channel.ONLINE
     rows = db.session.execute(
-        sa.select(Dossier.unit_id, Dossier.procedure_id, online, local_month(Dossier.received_at), sa.func.count())
+        sa.select(Dossier.unit_id, Dossier.procedure_id, Dossier.channel, local_month(Dossier.received_at),
+                  sa.func.count())
         .where(Dossier.received_at >= period.start, Dossier.received_at < period.end, *where)
-        .group_by(Dossier.unit_id, Dossier.procedure_id, online, local_month(Dossier.received_at)))
-    for unit_id, procedure_id, is_online, month, count in rows:
+        .group_by(Dossier.unit_id, Dossier.procedure_id, Dossier.channel, local_month(Dossier.received_at)))
+    for unit_id, procedure_id, channel, month, count in rows:
+        is_online = channel is Channel.ONLINE
         for figures in (cells[(unit_id, procedure_id)], months.get(month)):
             if figures is None:
                 continue

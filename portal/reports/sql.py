@@ -54,10 +54,13 @@ class local_month(FunctionElement):
 @compiles(local_month)
 def _local_month_default(element, compiler, **kw):
     (column,) = element.clauses
-    return compiler.process(sa.func.strftime("%Y-%m", column, "+7 hours"), **kw)
+    # Constants written in the statement, not bound: the same expression in SELECT and GROUP BY.
+    return compiler.process(sa.func.strftime(sa.literal_column("'%Y-%m'"), column, sa.literal_column("'+7 hours'")),
+                            **kw)
 
 
 @compiles(local_month, "postgresql")
 def _local_month_postgresql(element, compiler, **kw):
     (column,) = element.clauses
-    return compiler.process(sa.func.to_char(sa.func.timezone("Asia/Ho_Chi_Minh", column), "YYYY-MM"), **kw)
+    zone, pattern = sa.literal_column("'Asia/Ho_Chi_Minh'"), sa.literal_column("'YYYY-MM'")
+    return compiler.process(sa.func.to_char(sa.func.timezone(zone, column), pattern), **kw)

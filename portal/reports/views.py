@@ -75,7 +75,7 @@ def service_file(form: str):
         return render_template("reports/service.html", form=page, report=None, scope=[], tables=[], overdue=None,
                                charts=[]), 400
     report = service_report(page.period, filters, utcnow())
-    return _file(lambda: documents.service_document(report, scope, filters, with_charts=form == "pdf"),
+    return _file(lambda: documents.service_document(report, scope, filters, form),
                  form, f"bao-cao-giai-quyet-tthc-{page.period.slug}.{form}")
 
 

@@ -45,3 +45,16 @@ def test_the_page_is_public_and_names_nobody(client, history):
     for secret in [*people, *codes, history.people["vn"].email]:
         assert secret not in html, secret
     assert "Set-Cookie" not in page.headers or "session" not in page.headers["Set-Cookie"]
+
+
+def test_the_figures_are_kept_for_a_while(app, history, monkeypatch):
+    from portal.reports.dashboard import dashboard
+
+    monkeypatch.setitem(app.config, "DASHBOARD_CACHE_SECONDS", 300)
+    app.extensions.pop("portal.dashboard", None)
+    first = dashboard(NOW)
+    history.dossiers["D7"].received_at = None   # a change the kept figures do not see yet
+    assert dashboard(NOW) is first
+    monkeypatch.setitem(app.config, "DASHBOARD_CACHE_SECONDS", 0)
+    assert dashboard(NOW).this_year.received == first.this_year.received - 1
+    app.extensions.pop("portal.dashboard", None)
