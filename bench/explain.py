@@ -44,6 +44,9 @@ def pages(db, Dossier, State, User):
         ("search: filters", "motcua@example.com",
          f"/officer/search?state=in_progress&unit={dossier.unit_id}&overdue=y&sort=due"),
         ("search: desk's first page", "motcua@example.com", "/officer/search"),
+        ("service report, a year", "lanhdao@example.com", f"/reports/service?kind=year&year={month[:4]}"),
+        ("investment report, a year", "lanhdao@example.com", f"/reports/investment?kind=year&year={month[:4]}"),
+        ("public dashboard", None, "/statistics"),
     ]
 
 

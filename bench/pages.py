@@ -283,6 +283,8 @@ def pages(s: dict) -> list[tuple[str, str, str | None]]:
         (f"search code tail {tail}", f"/officer/search?code={tail}", "desk"),
         ("search enterprise 'sao mai'", "/officer/search?enterprise=sao+mai", "desk"),
         ("search filters", f"/officer/search?state=in_progress&unit={s['unit']}&overdue=1", "desk"),
+        (f"service report, year {end.year}", f"/reports/service?kind=year&year={end.year}", "leader"),
+        ("public dashboard /statistics", "/statistics", None),
     ]
 
 

@@ -16,7 +16,7 @@ class PeriodForm(FlaskForm):
     class Meta:
         csrf = False
 
-    kind = SelectField(_l("Period"), choices=KINDS, default="month")
+    kind = SelectField(_l("Kind of period"), choices=KINDS, default="month")
     year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(min=2000, max=2100)])
     month = SelectField(_l("Month"), coerce=int, choices=[(n, f"{n:02d}") for n in range(1, 13)],
                         validators=[Optional()])

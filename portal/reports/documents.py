@@ -25,19 +25,24 @@ def investment_title() -> str:
     return _("Report on investment in the economic zones and industrial parks")
 
 
+def _chart(draw, chart_id: str, title: str, *args, **kwargs) -> tuple[str, Markup]:
+    """A chart with its title, which the page and the PDF print above it as a caption."""
+    return title, draw(chart_id, title, *args, **kwargs)
+
+
 def _percent(value: float) -> str:
     return tables.text(value, "percent")
 
 
-def service_charts(report: ServiceReport) -> list[Markup]:
+def service_charts(report: ServiceReport) -> list[tuple[str, Markup]]:
     total = report.total
     return [
-        charts.column_chart(
+        _chart(charts.column_chart, 
             "chart-on-time", _("On-time rate per month"),
             _("Share of the dossiers finished each month that were finished early or on time."),
             [(tables.month_label(row.key), row.figures.on_time_rate) for row in report.by_month],
             maximum=100, value_text=_percent, table_id="by-month", empty_text=_("No dossier finished.")),
-        charts.stacked_bar(
+        _chart(charts.stacked_bar, 
             "chart-status", _("Dossiers to handle, by status"),
             _("The dossiers to handle in the period (received and carried over), by what became of them."),
             [(_("Finished early"), total.early), (_("Finished on time"), total.on_time),
@@ -49,16 +54,16 @@ def service_charts(report: ServiceReport) -> list[Markup]:
     ]
 
 
-def investment_charts(report: InvestmentReport) -> list[Markup]:
+def investment_charts(report: InvestmentReport) -> list[tuple[str, Markup]]:
     return [
-        charts.bar_chart(
+        _chart(charts.bar_chart, 
             "chart-capital-zone", _("Registered capital by zone (billion VND)"),
             _("Registered capital of the projects holding a certificate at the end of the period, by zone."),
             [(zone.name if zone else _("Outside the zones"), float(i.capital_vnd) / 1e9)
              for zone, i in report.in_force.by_zone],
             value_text=lambda v: tables.text(round(v, 1), "count"), table_id="in-force-zone",
             empty_text=_("No project.")),
-        charts.bar_chart(
+        _chart(charts.bar_chart, 
             "chart-projects-country", _("Projects by investor's country"),
             _("Projects holding a certificate at the end of the period, by the investor's country."),
             [(tables.country_name(code), i.projects) for code, i in report.in_force.by_country],
@@ -96,22 +101,22 @@ def scope_lines(unit=None, field=None, procedure=None) -> list[str]:
 
 
 
-def dashboard_charts(board) -> list[Markup]:
+def dashboard_charts(board) -> list[tuple[str, Markup]]:
     twelve = board.twelve_months
     return [
-        charts.column_chart(
+        _chart(charts.column_chart, 
             "chart-on-time", _("On-time rate per month"),
             _("Share of the dossiers finished each month that were finished early or on time, the last 12 months."),
             [(tables.month_label(month), f.on_time_rate) for month, f in board.by_month],
             maximum=100, value_text=_percent, table_id="by-month", empty_text=_("No dossier finished.")),
-        charts.stacked_bar(
+        _chart(charts.stacked_bar, 
             "chart-status", _("Dossiers finished in the last 12 months"),
             _("The dossiers finished in the last 12 months, early, on time or late."),
             [(_("Finished early"), twelve.early), (_("Finished on time"), twelve.on_time),
              (_("Finished late"), twelve.late), (_("Finished, no time limit"), twelve.ungraded)],
             value_text=lambda v: tables.text(v, "count"), table_id="months-by-field",
             empty_text=_("No dossier finished.")),
-        charts.bar_chart(
+        _chart(charts.bar_chart, 
             "chart-fields", _("Dossiers received in the last 12 months, by field"),
             _("How many dossiers each field of procedures received in the last 12 months."),
             [(field.name, twelve_f.received) for field, _year, twelve_f in board.by_field],
