@@ -104,13 +104,15 @@ def overdue_table(report: ServiceReport, page) -> Table:
     dossiers = page.rows
     since = held_since(dossiers)
     today = report.at.astimezone(LOCAL_TZ).date()
-    rows = [[d.code, d.procedure.code, d.unit.name, holder(d), since.get(d.id), d.legal_due_at,
-             working_days_between(d.legal_due_at.astimezone(LOCAL_TZ).date(), today, overrides())]
-            for d in dossiers]
+    def days_since(moment):
+        return working_days_between(moment.astimezone(LOCAL_TZ).date(), today, overrides()) if moment else None
+
+    rows = [[d.code, d.procedure.code, d.unit.name, holder(d), since.get(d.id), days_since(since.get(d.id)),
+             d.legal_due_at, days_since(d.legal_due_at)] for d in dossiers]
     return Table("overdue", _("Overdue dossiers now"), [
         Column(_("Dossier code"), "text"), Column(_("Procedure"), "text"), Column(_("Handling unit"), "text"),
-        Column(_("Held by"), "text"), Column(_("Held since"), "moment"), Column(_("Legal due date"), "moment"),
-        Column(_("Working days overdue"))], rows,
+        Column(_("Held by"), "text"), Column(_("Held since"), "moment"), Column(_("Working days held")),
+        Column(_("Legal due date"), "moment"), Column(_("Working days overdue"))], rows,
         note=_("%(listed)d of %(n)d overdue dossiers listed, the longest overdue first.",
                listed=len(dossiers), n=page.total))
 

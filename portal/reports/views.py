@@ -13,7 +13,7 @@ from portal.catalogue import queries as catalogue
 from portal.catalogue.models import Procedure
 from portal.db import utcnow
 from portal.extensions import db
-from portal.reports import documents, exports
+from portal.reports import documents, exports, tables
 from portal.reports.dashboard import dashboard as dashboard_figures
 from portal.reports.investment import investment_report
 from portal.reports.service import Filters, service_report
@@ -59,12 +59,17 @@ def _service_form():
 @readers
 def service():
     form, filters, scope = _service_form()
-    report = service_report(form.period, filters, utcnow(), paging.position("overdue")) if filters else None
+    if filters is None:
+        return _service_page(form), 400
+    report = service_report(form.period, filters, utcnow(), paging.position("overdue"))
+    return _service_page(form, report, scope)
+
+
+def _service_page(form, report=None, scope=()) -> str:
     return render_template("reports/service.html", form=form, report=report, scope=scope,
-                           tables=documents.tables.service_tables(report) if report else [],
-                           overdue=documents.tables.overdue_table(report, report.overdue) if report else None,
-                           charts=documents.service_charts(report) if report else []), (200 if report else 400 if
-                                                                                        request.args else 200)
+                           tables=tables.service_tables(report) if report else [],
+                           overdue=tables.overdue_table(report, report.overdue) if report else None,
+                           charts=documents.service_charts(report) if report else [])
 
 
 @bp.get("/service.<any(xlsx, pdf, csv):form>")
@@ -72,8 +77,7 @@ def service():
 def service_file(form: str):
     page, filters, scope = _service_form()
     if filters is None:
-        return render_template("reports/service.html", form=page, report=None, scope=[], tables=[], overdue=None,
-                               charts=[]), 400
+        return _service_page(page), 400
     report = service_report(page.period, filters, utcnow())
     return _file(lambda: documents.service_document(report, scope, filters, form),
                  form, f"bao-cao-giai-quyet-tthc-{page.period.slug}.{form}")
@@ -87,11 +91,15 @@ def _period_form():
 @readers
 def investment():
     form = _period_form()
-    report = investment_report(form.period, utcnow()) if form.validate() else None
+    if not form.validate():
+        return _investment_page(form), 400
+    return _investment_page(form, investment_report(form.period, utcnow()))
+
+
+def _investment_page(form, report=None) -> str:
     return render_template("reports/investment.html", form=form, report=report,
-                           tables=documents.tables.investment_tables(report) if report else [],
-                           charts=documents.investment_charts(report) if report else []), (
-        400 if report is None else 200)
+                           tables=tables.investment_tables(report) if report else [],
+                           charts=documents.investment_charts(report) if report else [])
 
 
 @bp.get("/investment.<any(xlsx, pdf, csv):form>")
@@ -99,7 +107,7 @@ def investment():
 def investment_file(form: str):
     page = _period_form()
     if not page.validate():
-        return render_template("reports/investment.html", form=page, report=None, tables=[], charts=[]), 400
+        return _investment_page(page), 400
     report = investment_report(page.period, utcnow())
     return _file(lambda: documents.investment_document(report, with_charts=form == "pdf"),
                  form, f"bao-cao-dau-tu-{page.period.slug}.{form}")
@@ -124,5 +132,5 @@ def _file(build, form: str, filename: str) -> Response:
 @public_bp.get("/statistics")
 def dashboard():
     board = dashboard_figures(utcnow())
-    return render_template("reports/dashboard.html", board=board, tables=documents.tables.dashboard_tables(board),
+    return render_template("reports/dashboard.html", board=board, tables=tables.dashboard_tables(board),
                            charts=documents.dashboard_charts(board))

@@ -3,7 +3,7 @@ every figure worked out by hand there: on the page, in the XLSX, the CSV and the
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 import time_machine
@@ -97,10 +97,18 @@ def test_the_page_and_its_files(client, history):
     total = next(row for row in rows[header:] if row[0] == "Tổng cộng")
     assert total[1:] == [5, 1, 2, 8, 5, 2, 2, 1, 80.0, 4.2, 1, 1, 1, 1, 1]
     assert all(isinstance(v, (int, float)) for v in total[1:])
-    assert "Tháng 03/2026" not in str(rows)   # months are "03/2026"
+    overdue = [row for row in book[book.sheetnames[-1]].iter_rows(values_only=True) if row[0] == history.dossiers["D6"].code]
+    # D6: with the specialist since its reception on 26/2 09:00, 25 working days before 2/4; due 18/3 09:00,
+    # 11 working days overdue. Moments are dates in the sheet (Vietnam time).
+    assert overdue == [(history.dossiers["D6"].code, "XD-01", history.units["XDTNMT"].name_vi, "Phạm Thị Xây Dựng",
+                        datetime(2026, 2, 26, 9, 0), 25, datetime(2026, 3, 18, 9, 0), 11)]
     text = _pdf_text(pdf.data)
     for expected in ("BÁO CÁO TÌNH HÌNH GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", "01/03/2026", "31/03/2026",
-                     "80,0 %", "NGƯỜI LẬP BIỂU", "THỦ TRƯỞNG CƠ QUAN", "Độc lập - Tự do - Hạnh phúc"):
+                     "NGƯỜI LẬP BIỂU", "THỦ TRƯỞNG CƠ QUAN", "Độc lập - Tự do - Hạnh phúc",
+                     # the total row, then each unit's: QLDT 75 % in 4.75 days, XDTNMT 100 % in 2
+                     "Tổng cộng 5 1 2 8 5 2 2 1 80,0 % 4,2 1 1 1 1 1",
+                     "Phòng Quản lý đầu tư 4 1 1 6 4 1 2 1 75,0 % 4,8 1 0 0 1 1",
+                     "1 0 1 2 1 1 0 0 100,0 % 2,0 0 1 1 0 0", "Phạm Thị Xây Dựng"):
         assert expected in text, expected
     body = csv.data.decode("utf-8-sig")
     assert "QLDT-02" in body and ",80.0," in body
