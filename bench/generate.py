@@ -1013,14 +1013,20 @@ class Generator:
         (resolved, then perhaps returned; stopped; withdrawn) gets timeliness.of_dossier's
         grade at its end and timeliness.processing_days; the others keep NULL."""
         received, finished = d.get("received_at"), d.get("finished_at")
+        waits = [s for s in d["supplements"] if s["origin"] != "submitted"]  # processing_supplements
+        proc = d["procedure"]
+        if received is not None and waits and proc.time_limit_days:  # timeliness.late_since, kept as late_at
+            if len(waits) > 1:
+                d["late_at"] = waits[1]["at"]
+            elif waits[0]["at"] > self.clock.due(received, proc.time_limit_days, proc.time_limit_kind.value):
+                d["late_at"] = waits[0]["at"]
         if received is None or finished is None or d["state"] not in GRADED_ENDS:
             return
         if finished < received:  # the GiST index on (received_at, finished_at] would refuse it
             raise AssertionError(f"dossier {d['id']}: finished_at {finished} before received_at {received}")
-        clock, proc = self.clock, d["procedure"]
+        clock = self.clock
         paused = d.get("paused_at")
         end = paused if paused is not None else finished  # withdrawn during a wait: judged when it began
-        waits = [s for s in d["supplements"] if s["origin"] != "submitted"]  # processing_supplements
         days = clock.working_days_between(clock.office_day(received), clock.office_day(end))
         days -= sum(clock.paused_days(s["at"], s["answered"], "working_days")
                     for s in waits if s["answered"] is not None)
@@ -1028,8 +1034,7 @@ class Generator:
         legal = d.get("legal_due_at")
         if legal is None:  # no time limit: no grade (of_dossier gives None)
             return
-        limit, kind = proc.time_limit_days, proc.time_limit_kind.value
-        if limit and waits and (len(waits) > 1 or waits[0]["at"] > clock.due(received, limit, kind)):
+        if d.get("late_at") is not None:
             d["grade"] = "late"  # timeliness.late_since: a second request, or one after the due date
         elif local_day(end) < local_day(legal):
             d["grade"] = "early"
@@ -1205,7 +1210,7 @@ class Generator:
             "received_at", "received_by_id", "due_at", "legal_due_at", "book_year", "book_serial", "book_entered_at",
             "finished_at", "assignee_id", "supplement_origin", "paused_at", "proposal", "proposal_note",
             "awaiting_signer", "outcome", "decision_note", "decided_by_id", "apology_issued_at", "returned_at",
-            "handover", "channel", "grade", "processing_days")
+            "handover", "channel", "grade", "processing_days", "late_at")
         columns = dossier_spec.names[:len(dossier_spec.names) - len(dossier_spec.extra)]
         defaults = {"proposal_note": "", "decision_note": "", "handover": ""}
         column_defaults = [(c, defaults.get(c)) for c in columns]
@@ -1321,6 +1326,17 @@ class Generator:
 
 
 # --- database preparation and the end ------------------------------------------------------
+
+def migration_0010():
+    """migrations/versions/0010_reports.py, for its BACKFILL statement."""
+    import importlib.util
+
+    path = ROOT / "migrations" / "versions" / "0010_reports.py"
+    spec = importlib.util.spec_from_file_location("migration_0010", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
 
 def prepare_database(url: str, reset: bool) -> None:
     import sqlalchemy as sa
@@ -1438,6 +1454,8 @@ def main(argv: list[str] | None = None) -> int:
             gen.write_certificates()
             gen.write_counters(counters)
             writer.drain()
+            # Each certificate entry records its project's zone and figures (migration 0010's backfill).
+            writer.execute(migration_0010().BACKFILL)
             t = phase("rows written" + (" (COPY)" if writer.postgresql else ""), t)
             for definition in rebuild:
                 writer.execute(definition)

@@ -2,7 +2,8 @@
 
 `dossiers.channel` (online, in person, by post: the Decision 766 split), `grade` and
 `processing_days` (fixed when a received dossier ends, so a closed period's figures never
-change), and indexes from which a period's receptions and ends are counted without
+change), `late_at` (when a rule of Decision 766 made it late), on each certificate entry the
+project's zone and figures and the investor's country when it was made, and indexes from which a period's receptions and ends are counted without
 reading the table. On PostgreSQL also a GiST index on the span each received dossier was
 open, so "open at a moment" (carried over, still open at a period's end) reads only the
 dossiers open then. Dossiers that ended before this revision get their grade from
@@ -28,6 +29,16 @@ POSTGRESQL = (
     "WHERE received_at IS NOT NULL",
 )
 POSTGRESQL_DOWN = ("DROP INDEX IF EXISTS pg_dossiers_open_span",)
+BACKFILL = (
+    "UPDATE certificate_entries SET "
+    "zone_id = (SELECT zone_id FROM projects WHERE projects.id = certificate_entries.project_id), "
+    "country = COALESCE((SELECT enterprises.country FROM projects JOIN enterprises ON enterprises.id = "
+    "projects.enterprise_id WHERE projects.id = certificate_entries.project_id), ''), "
+    "capital_vnd = (SELECT total_capital_vnd FROM projects WHERE projects.id = certificate_entries.project_id), "
+    "capital_usd = (SELECT total_capital_usd FROM projects WHERE projects.id = certificate_entries.project_id), "
+    "land_m2 = (SELECT land_area_m2 FROM projects WHERE projects.id = certificate_entries.project_id), "
+    "workforce = (SELECT workforce FROM projects WHERE projects.id = certificate_entries.project_id)"
+)
 
 
 def upgrade():
@@ -39,6 +50,7 @@ def upgrade():
                                                        name='timeliness', native_enum=False, length=10),
                                       nullable=True))
         batch_op.add_column(sa.Column('processing_days', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('late_at', sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table('dossiers', schema=None) as batch_op:
         batch_op.create_index('ix_dossiers_report_received', ['received_at', 'unit_id', 'procedure_id', 'channel'],
                               unique=False)
@@ -48,7 +60,16 @@ def upgrade():
     with op.batch_alter_table('service_ratings', schema=None) as batch_op:
         batch_op.create_index('ix_service_ratings_created', ['created_at', 'score', 'dossier_id'], unique=False)
     with op.batch_alter_table('certificate_entries', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('zone_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('country', sa.String(length=2), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('capital_vnd', sa.Numeric(precision=20, scale=0), nullable=True))
+        batch_op.add_column(sa.Column('capital_usd', sa.Numeric(precision=16, scale=2), nullable=True))
+        batch_op.add_column(sa.Column('land_m2', sa.Numeric(precision=14, scale=2), nullable=True))
+        batch_op.add_column(sa.Column('workforce', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_certificate_entries_zone_id_zones'), 'zones', ['zone_id'], ['id'])
         batch_op.create_index('ix_certificate_entries_kind_issued', ['kind', 'issued_on', 'project_id'], unique=False)
+    # Entries made before: the figures of their project as it stands (the best there is).
+    op.execute(BACKFILL)
     if op.get_bind().dialect.name == 'postgresql':
         for statement in POSTGRESQL:
             op.execute(statement)
@@ -61,11 +82,15 @@ def downgrade():
             op.execute(statement)
     with op.batch_alter_table('certificate_entries', schema=None) as batch_op:
         batch_op.drop_index('ix_certificate_entries_kind_issued')
+        batch_op.drop_constraint(batch_op.f('fk_certificate_entries_zone_id_zones'), type_='foreignkey')
+        for column in ('workforce', 'land_m2', 'capital_usd', 'capital_vnd', 'country', 'zone_id'):
+            batch_op.drop_column(column)
     with op.batch_alter_table('service_ratings', schema=None) as batch_op:
         batch_op.drop_index('ix_service_ratings_created')
     with op.batch_alter_table('dossiers', schema=None) as batch_op:
         batch_op.drop_index('ix_dossiers_report_finished')
         batch_op.drop_index('ix_dossiers_report_received')
+        batch_op.drop_column('late_at')
         batch_op.drop_column('processing_days')
         batch_op.drop_column('grade')
         batch_op.drop_column('channel')

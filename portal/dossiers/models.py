@@ -188,6 +188,9 @@ class Dossier(db.Model):
     # the waits for the investor's supplements left out.
     grade: Mapped[Optional[Timeliness]] = mapped_column(str_enum(Timeliness, length=10))
     processing_days: Mapped[Optional[int]]
+    # When a rule of Decision 766 made the dossier late whatever happens next (a second
+    # supplement request during processing, or one made after the due date had passed).
+    late_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
     enterprise: Mapped[Enterprise] = relationship()
     project: Mapped[Project] = relationship()

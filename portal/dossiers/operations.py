@@ -349,6 +349,8 @@ def request_supplement(dossier: Dossier, officer, items: list[dict], note: str =
         dossier.supplement_origin = dossier.state
         if dossier.state is State.IN_PROGRESS:
             dossier.paused_at = now
+        if dossier.late_at is None:
+            dossier.late_at = timeliness.late_since(dossier, overrides(), office_hours())
     slips.issue(dossier, SlipKind.SUPPLEMENT, request=request)
     return request
 
@@ -502,13 +504,14 @@ def _record_certificate(dossier: Dossier, approver, number: str, issued_on, amen
     effect = procedure.certificate_effect
     if effect is CertificateEffect.NONE:
         return
+    # The certified values first: the entry records the figures of the certificate it makes.
+    if effect is CertificateEffect.ISSUE or effect.is_amendment:
+        project_ops.apply_certified_values(project, procedure.form_fields, dossier.field_values)
     try:
         project_ops.record_certificate(project, effect, number, issued_on, dossier_id=dossier.id,
                                        recorded_by=approver, amendment_no=amendment_no)
     except project_ops.ProjectError as exc:
         raise DossierError(str(exc)) from None
-    if effect is CertificateEffect.ISSUE or effect.is_amendment:
-        project_ops.apply_certified_values(project, procedure.form_fields, dossier.field_values)
 
 
 def decline(dossier: Dossier, approver, reasons: str) -> None:
@@ -614,27 +617,45 @@ def _check_editable(dossier: Dossier, user) -> None:
 
 # --- grades of dossiers that ended before they were stored ------------------------------
 
-def fill_missing_grades(batch: int = 500) -> int:
-    """Grade the received dossiers that ended before grades were stored (migration 0010),
-    a batch at a time, committing each; returns how many were graded. Run once after the
-    upgrade (`flask reports regrade`); the stored grades never change afterwards."""
+def ungraded_after(last_id: int, batch: int) -> list[Dossier]:
+    """The next `batch` received dossiers (by id, after `last_id`) that have no stored
+    processing time although they ended, or that asked for a supplement during processing
+    and have no lateness recorded (migration 0010 found them so)."""
     from sqlalchemy.orm import joinedload, selectinload
 
-    from portal.services.unit_of_work import commit
+    ended = sa.and_(Dossier.state.in_([*GRADED_ENDS, State.RETURNED]), Dossier.finished_at.is_not(None),
+                    Dossier.processing_days.is_(None))
+    asked = sa.and_(Dossier.late_at.is_(None), Dossier.id.in_(
+        sa.select(SupplementRequest.dossier_id).where(SupplementRequest.origin_state != State.SUBMITTED)))
+    return list(db.session.scalars(
+        sa.select(Dossier)
+        .where(Dossier.id > last_id, Dossier.received_at.is_not(None), sa.or_(ended, asked))
+        .options(joinedload(Dossier.procedure), selectinload(Dossier.supplement_requests))
+        .order_by(Dossier.id).limit(batch)))
 
-    graded, last_id = 0, 0
-    while True:
-        rows = list(db.session.scalars(
-            sa.select(Dossier)
-            .where(Dossier.id > last_id, Dossier.state.in_([*GRADED_ENDS, State.RETURNED]),
-                   Dossier.received_at.is_not(None), Dossier.finished_at.is_not(None),
-                   Dossier.processing_days.is_(None))
-            .options(joinedload(Dossier.procedure), selectinload(Dossier.supplement_requests))
-            .order_by(Dossier.id).limit(batch)))
-        if not rows:
-            return graded
-        for dossier in rows:
+
+def grade_older(dossiers: list[Dossier]) -> int:
+    """Store what the portal now fixes as dossiers move (their lateness under Decision 766,
+    and for those that ended, their grade and processing time); returns how many ended."""
+    ended = 0
+    for dossier in dossiers:
+        if dossier.late_at is None:
+            dossier.late_at = timeliness.late_since(dossier, overrides(), office_hours())
+        if dossier.finished_at is not None and dossier.processing_days is None:
             _fix_grade(dossier)
-        graded += len(rows)
-        last_id = rows[-1].id
-        commit()
+            ended += 1
+    db.session.flush()
+    return ended
+
+
+def mark_transfers() -> int:
+    """Certificate entries of transfer procedures recorded as plain amendments before the
+    catalogue named transfers apart: they become transfers. One UPDATE; returns how many."""
+    from portal.projects.models import CertificateEntry
+
+    transfers = (sa.select(Dossier.id).join(Procedure, Procedure.id == Dossier.procedure_id)
+                 .where(Procedure.certificate_effect == CertificateEffect.TRANSFER))
+    return db.session.execute(
+        sa.update(CertificateEntry)
+        .where(CertificateEntry.kind == CertificateEffect.AMEND, CertificateEntry.dossier_id.in_(transfers))
+        .values(kind=CertificateEffect.TRANSFER).execution_options(synchronize_session=False)).rowcount

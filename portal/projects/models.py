@@ -99,10 +99,26 @@ class CertificateEntry(db.Model):
     dossier_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("dossiers.id"))
     recorded_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # What the certificate said when this entry was made (the investment report counts a
+    # period from these, not from the project as it is today): the project's zone and
+    # figures, and the investor's country, after the entry.
+    zone_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("zones.id"))
+    country: Mapped[str] = mapped_column(sa.String(2), default="")
+    capital_vnd: Mapped[Optional[Decimal]] = mapped_column(sa.Numeric(20, 0))
+    capital_usd: Mapped[Optional[Decimal]] = mapped_column(sa.Numeric(16, 2))
+    land_m2: Mapped[Optional[Decimal]] = mapped_column(sa.Numeric(14, 2))
+    workforce: Mapped[Optional[int]]
 
     project: Mapped[Project] = relationship(back_populates="certificate_entries")
     dossier = relationship("Dossier", viewonly=True)
     recorded_by: Mapped[Optional[User]] = relationship()
+
+    def take_figures(self) -> None:
+        """Copy the project's zone and figures and its investor's country as they stand now."""
+        project = self.project
+        self.zone_id, self.country = project.zone_id, project.enterprise.country
+        self.capital_vnd, self.capital_usd = project.total_capital_vnd, project.total_capital_usd
+        self.land_m2, self.workforce = project.land_area_m2, project.workforce
 
     @property
     def title(self) -> str:

@@ -41,10 +41,14 @@ def create_project(*, enterprise_id: int, created_by, **data) -> Project:
 
 def update_project(project: Project, **data) -> None:
     """The investor's changes. Once the Board has recorded a certificate, what it certifies
-    (capital, land area, schedule...) changes only through an amendment dossier."""
+    (capital, land area, schedule...) changes only through an amendment dossier; before,
+    the certificate the investor declared follows what they say of the project."""
     if is_certified(project):
         data = {k: v for k, v in data.items() if k not in CERTIFIED}
     _assign(project, data)
+    if project.is_certificate_declared:
+        for entry in project.certificate_entries:
+            entry.take_figures()
     db.session.flush()
 
 
@@ -77,6 +81,7 @@ def declare_certificate(project: Project, user, number: str, issued_on: Optional
         _add_entry(project, CertificateEffect.ISSUE, number, issued_on, dossier_id=None, recorded_by=user)
     else:
         first.number, first.issued_on, first.recorded_by = number, issued_on, user
+        first.take_figures()
     db.session.flush()
 
 
@@ -145,6 +150,7 @@ def _add_entry(project: Project, effect: CertificateEffect, number: str, issued_
     entry = CertificateEntry(kind=effect, number=number, issued_on=issued_on, amendment_no=amendment_no,
                              sequence=sequence, dossier_id=dossier_id, recorded_by=recorded_by)
     project.certificate_entries.append(entry)
+    entry.take_figures()
     return entry
 
 

@@ -71,8 +71,8 @@ def service(first, last, form: str, output: Path, language: str, unit_code: Opti
     filters = Filters(unit_ids=[unit.id] if unit else None)
 
     def build():
-        report = service_report(period, filters, utcnow())
-        return documents.service_document(report, documents.scope_lines(unit), filters, form)
+        report = service_report(period, filters, utcnow(), overdue_size=documents.OVERDUE_IN_FILES[form])
+        return documents.service_document(report, documents.scope_lines(unit), form)
 
     _write(build, form, output, language)
 
@@ -91,9 +91,19 @@ def investment(first, last, form: str, output: Path, language: str) -> None:
 
 
 @reports_cli.command("regrade")
-def regrade() -> None:
-    """Grade the dossiers that ended before grades were stored (once, after upgrading)."""
-    from portal.dossiers.operations import fill_missing_grades
+@click.option("--batch", default=500, show_default=True, help="Dossiers per transaction.")
+def regrade(batch: int) -> None:
+    """Grade the dossiers that ended before grades were stored, record the lateness of those
+    made late by a supplement request, and mark the transfers recorded as amendments (once,
+    after upgrading to migration 0010 and loading the catalogue)."""
+    from portal.dossiers import operations as ops
+    from portal.services.unit_of_work import commit
 
-    click.echo(f"graded: {fill_missing_grades()}")
-
+    graded, last_id = 0, 0
+    while dossiers := ops.ungraded_after(last_id, batch):
+        graded += ops.grade_older(dossiers)
+        last_id = dossiers[-1].id
+        commit()
+    transfers = ops.mark_transfers()
+    commit()
+    click.echo(f"graded: {graded}; transfers: {transfers}")

@@ -2,8 +2,7 @@
 portal shows each agency's. Counts only (nothing about any investor or dossier), for the
 current year and the last twelve months, per field of procedures and per month.
 
-Two grouped queries over the window (receptions and ends, as the service report counts
-them), kept per process for DASHBOARD_CACHE_SECONDS: every visitor of the home page's link
+The service report's grouped counts over the window (service.count_period), kept per process for DASHBOARD_CACHE_SECONDS: every visitor of the home page's link
 does not recount a year of dossiers.
 """
 from __future__ import annotations
@@ -24,8 +23,7 @@ from portal.dossiers.models import Channel, Dossier
 from portal.dossiers.workflow import State
 from portal.extensions import db
 from portal.reports import periods
-from portal.reports.service import Figures, add_end
-from portal.reports.sql import local_month
+from portal.reports.service import Figures, count_period
 
 
 @dataclass
@@ -69,27 +67,8 @@ def count(now: datetime) -> Dashboard:
     field_of = {procedure_id: fields.get(field_id) for procedure_id, field_id in
                 db.session.execute(sa.select(Procedure.id, Procedure.field_id))}
     cells: dict[tuple[int, str], Figures] = defaultdict(Figures)   # (procedure id, month)
-
-    received_month = local_month(Dossier.received_at)
-    for procedure_id, channel, month, count_ in db.session.execute(
-            sa.select(Dossier.procedure_id, Dossier.channel, received_month, sa.func.count())
-            .where(Dossier.received_at >= window.start, Dossier.received_at < window.end)
-            .group_by(Dossier.procedure_id, Dossier.channel, received_month)):
-        figures = cells[(procedure_id, month)]
-        if channel is Channel.ONLINE:
-            figures.received_online += count_
-        else:
-            figures.received_other += count_
-
-    ended_month = local_month(Dossier.finished_at)
-    for procedure_id, state, grade, month, count_, days, timed in db.session.execute(
-            sa.select(Dossier.procedure_id, Dossier.state, Dossier.grade, ended_month, sa.func.count(),
-                      sa.func.coalesce(sa.func.sum(Dossier.processing_days), 0),
-                      sa.func.count(Dossier.processing_days))
-            .where(Dossier.finished_at >= window.start, Dossier.finished_at < window.end,
-                   sa.or_(Dossier.received_at.is_not(None), Dossier.state == State.REFUSED))
-            .group_by(Dossier.procedure_id, Dossier.state, Dossier.grade, ended_month)):
-        add_end(cells[(procedure_id, month)], State(state), grade, count_, days, timed)
+    for (_unit_id, procedure_id, month), figures in count_period(window).items():
+        cells[(procedure_id, month)].add(figures)
 
     this_year, twelve = Figures(), Figures()
     per_field: dict[int, tuple[object, Figures, Figures]] = {}

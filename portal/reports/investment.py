@@ -5,7 +5,10 @@ transfers, re-issues and terminations.
 
 Read from the projects' certificate records (the Board's own entries and the earlier
 certificates investors declared), grouped in the database: three queries whatever the
-number of projects. A project's figures are those it holds now (the last certificate's).
+number of projects. Each entry keeps the zone, the figures and the investor's country of
+the certificate it records, so a period's figures are those of its certificates: the first
+issue's for the certificates granted, the last entry by the period's end for the projects
+holding one, whatever was amended since.
 """
 from __future__ import annotations
 
@@ -17,10 +20,9 @@ from typing import Optional
 
 import sqlalchemy as sa
 
-from portal.accounts.models import Enterprise
 from portal.catalogue.models import CertificateEffect, Zone
 from portal.extensions import db
-from portal.projects.models import CertificateEntry, Project
+from portal.projects.models import CertificateEntry
 from portal.reports.periods import Period
 
 DOMESTIC = "VN"
@@ -61,31 +63,33 @@ class InvestmentReport:
 
 
 def investment_report(period: Period, now: datetime) -> InvestmentReport:
-    issue = CertificateEntry.kind == CertificateEffect.ISSUE
-    granted = _breakdown(issue, CertificateEntry.issued_on >= period.first, CertificateEntry.issued_on <= period.last)
-    ended = sa.select(CertificateEntry.project_id).where(CertificateEntry.kind == CertificateEffect.TERMINATE,
-                                                         CertificateEntry.issued_on <= period.last)
-    in_force = _breakdown(issue, CertificateEntry.issued_on <= period.last, CertificateEntry.project_id.not_in(ended))
+    entry = CertificateEntry
+    granted = _breakdown(sa.select(entry).where(entry.kind == CertificateEffect.ISSUE, entry.issued_on >= period.first,
+                                                entry.issued_on <= period.last).subquery())
+    # Each project's last entry by the period's end: it holds a certificate unless that ended it.
+    last = (sa.select(entry, sa.func.row_number().over(partition_by=entry.project_id,
+                                                       order_by=entry.sequence.desc()).label("recent"))
+            .where(entry.issued_on <= period.last).subquery())
+    in_force = _breakdown(sa.select(last).where(last.c.recent == 1, last.c.kind != CertificateEffect.TERMINATE)
+                          .subquery())
     changes = {effect: 0 for effect in (CertificateEffect.AMEND, CertificateEffect.TRANSFER,
                                         CertificateEffect.REISSUE, CertificateEffect.TERMINATE)}
     changes.update(db.session.execute(
-        sa.select(CertificateEntry.kind, sa.func.count())
-        .where(CertificateEntry.kind != CertificateEffect.ISSUE, CertificateEntry.issued_on >= period.first,
-               CertificateEntry.issued_on <= period.last)
-        .group_by(CertificateEntry.kind)).all())
+        sa.select(entry.kind, sa.func.count())
+        .where(entry.kind != CertificateEffect.ISSUE, entry.issued_on >= period.first, entry.issued_on <= period.last)
+        .group_by(entry.kind)).all())
     return InvestmentReport(period=period, at=now, granted=granted, in_force=in_force, changes=changes)
 
 
-def _breakdown(*conditions) -> Breakdown:
+def _breakdown(entries) -> Breakdown:
+    """`entries` (certificate entries, one per project) added up by zone and country, from
+    the figures each entry recorded."""
+    c = entries.c
     rows = db.session.execute(
-        sa.select(Project.zone_id, Enterprise.country, sa.func.count(Project.id),
-                  sa.func.coalesce(sa.func.sum(Project.total_capital_vnd), 0),
-                  sa.func.coalesce(sa.func.sum(Project.total_capital_usd), 0),
-                  sa.func.coalesce(sa.func.sum(Project.land_area_m2), 0),
-                  sa.func.coalesce(sa.func.sum(Project.workforce), 0))
-        .select_from(CertificateEntry).join(Project, Project.id == CertificateEntry.project_id)
-        .join(Enterprise, Enterprise.id == Project.enterprise_id)
-        .where(*conditions).group_by(Project.zone_id, Enterprise.country))
+        sa.select(c.zone_id, c.country, sa.func.count(), sa.func.coalesce(sa.func.sum(c.capital_vnd), 0),
+                  sa.func.coalesce(sa.func.sum(c.capital_usd), 0), sa.func.coalesce(sa.func.sum(c.land_m2), 0),
+                  sa.func.coalesce(sa.func.sum(c.workforce), 0))
+        .group_by(c.zone_id, c.country))
     result = Breakdown()
     zones: dict[Optional[int], Investment] = defaultdict(Investment)
     countries: dict[str, Investment] = defaultdict(Investment)

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from portal.calendar import LOCAL_TZ
 
 MAX_YEARS = 5
+EARLIEST, LATEST = 2000, 2100   # the years a report may cover
 
 
 class PeriodError(ValueError):
@@ -26,6 +27,8 @@ class Period:
     last: date   # included
 
     def __post_init__(self):
+        if not (EARLIEST <= self.first.year <= LATEST and EARLIEST <= self.last.year <= LATEST):
+            raise PeriodError(_("Choose dates between %(first)d and %(last)d.", first=EARLIEST, last=LATEST))
         if self.last < self.first:
             raise PeriodError(_("The period ends before it starts."))
         if self.last >= _years_after(self.first, MAX_YEARS):
@@ -63,13 +66,13 @@ def _midnight(day: date) -> datetime:
 
 
 def _years_after(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+    if (day.month, day.day) == (2, 29):
+        day = day.replace(day=28)
+    return day.replace(year=day.year + years)
 
 
 def month(year: int, number: int) -> Period:
+    _check_year(year)
     if not 1 <= number <= 12:
         raise PeriodError(_("Choose a month from 1 to 12."))
     first = date(year, number, 1)
@@ -77,6 +80,7 @@ def month(year: int, number: int) -> Period:
 
 
 def quarter(year: int, number: int) -> Period:
+    _check_year(year)
     if not 1 <= number <= 4:
         raise PeriodError(_("Choose a quarter from 1 to 4."))
     first = date(year, 3 * number - 2, 1)
@@ -84,11 +88,18 @@ def quarter(year: int, number: int) -> Period:
 
 
 def year(number: int) -> Period:
+    _check_year(number)
     return Period(date(number, 1, 1), date(number, 12, 31))
 
 
+def _check_year(number: int) -> None:
+    if not EARLIEST <= number <= LATEST:
+        raise PeriodError(_("Choose dates between %(first)d and %(last)d.", first=EARLIEST, last=LATEST))
+
+
 def twelve_months_to(day: date) -> Period:
-    """The last twelve whole months and the current one up to `day` (the dashboard's window)."""
+    """Twelve months ending with the current one, up to `day`: the eleven whole months
+    before it and this month so far (the dashboard's window)."""
     first = day.replace(day=1)
     for _step in range(11):
         first = (first - timedelta(days=1)).replace(day=1)

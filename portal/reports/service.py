@@ -7,8 +7,8 @@ the refusals at the desk, the withdrawals and the stops. The on-time rate is tha
 finished dossiers (early and on time over those with a deadline); the average processing
 time is in working days, the waits for the investor's supplements left out.
 
-Read from the dossiers in five grouped queries whatever the period, each served by an
-index (migration 0010): receptions by `received_at`, ends by `finished_at` with the grade
+Read from the dossiers in a fixed number of grouped queries whatever the period, each
+served by an index (migration 0010): receptions by `received_at`, ends by `finished_at` with the grade
 fixed when the dossier ended (so a closed period's figures never change), and the dossiers
 open at the period's start and end through `sql.open_at`. The figures are gathered per
 handling unit and procedure, then added up per procedure, per unit and in total.
@@ -27,13 +27,13 @@ from portal import paging
 from portal.catalogue.models import Procedure, Unit
 from portal.dossiers.models import Channel, Dossier, DossierEvent, ServiceRating
 from portal.dossiers.timeliness import Timeliness
-from portal.dossiers.workflow import OPEN_STATES, State
+from portal.dossiers.workflow import OPEN_STATES, Action, State
 from portal.extensions import db
 from portal.reports.periods import Period
 from portal.reports.sql import local_month, open_at
 
 FINISHED = (State.RESOLVED, State.RETURNED, State.WITHDRAWN)   # national codes 9, 10 and withdrawn
-RUNNING = tuple(OPEN_STATES - {State.SUPPLEMENT_REQUESTED, State.SUBMITTED})  # received, the clock running
+RECEIVED_OPEN = tuple(OPEN_STATES - {State.SUBMITTED})
 
 
 @dataclass
@@ -137,13 +137,14 @@ Key = tuple[int, int]   # (unit id, procedure id)
 
 
 def service_report(period: Period, filters: Filters, now: datetime,
-                   overdue_at: paging.Position = paging.FIRST) -> ServiceReport:
+                   overdue_at: paging.Position = paging.FIRST, overdue_size: int = paging.PAGE_SIZE) -> ServiceReport:
     """The report for `period`, limited by `filters` (the reader's scope already in them)."""
     cells: dict[Key, Figures] = defaultdict(Figures)
     months: dict[str, Figures] = {m: Figures() for m in period.months()}
     where = filters.conditions()
-    _count_received(cells, months, period, where)
-    _count_ended(cells, months, period, where)
+    for (unit_id, procedure_id, month), figures in count_period(period, where).items():
+        cells[(unit_id, procedure_id)].add(figures)
+        months[month].add(figures)
     for key, count in _open_at(period.start, where):
         cells[key].carried_over += count[0]
     for key, (count, past) in _open_at(period.end, where, past_before=min(period.end, now)):
@@ -158,40 +159,36 @@ def service_report(period: Period, filters: Filters, now: datetime,
         by_procedure=_rows(cells, 1, Procedure), by_unit=_rows(cells, 0, Unit),
         by_month=[Row(m, f) for m, f in months.items()],
         ratings=ratings, rating_average=average,
-        overdue=overdue_page(filters, now, overdue_at),
+        overdue=overdue_page(filters, now, overdue_at, overdue_size),
     )
 
 
-def _count_received(cells, months, period: Period, where: list) -> None:
-    rows = db.session.execute(
-        sa.select(Dossier.unit_id, Dossier.procedure_id, Dossier.channel, local_month(Dossier.received_at),
-                  sa.func.count())
-        .where(Dossier.received_at >= period.start, Dossier.received_at < period.end, *where)
-        .group_by(Dossier.unit_id, Dossier.procedure_id, Dossier.channel, local_month(Dossier.received_at)))
-    for unit_id, procedure_id, channel, month, count in rows:
-        is_online = channel is Channel.ONLINE
-        for figures in (cells[(unit_id, procedure_id)], months.get(month)):
-            if figures is None:
-                continue
-            if is_online:
-                figures.received_online += count
-            else:
-                figures.received_other += count
-
-
-def _count_ended(cells, months, period: Period, where: list) -> None:
-    month = local_month(Dossier.finished_at)
-    rows = db.session.execute(
-        sa.select(Dossier.unit_id, Dossier.procedure_id, Dossier.state, Dossier.grade, month,
-                  sa.func.count(), sa.func.coalesce(sa.func.sum(Dossier.processing_days), 0),
-                  sa.func.count(Dossier.processing_days))
-        .where(Dossier.finished_at >= period.start, Dossier.finished_at < period.end, *where,
-               sa.or_(Dossier.received_at.is_not(None), Dossier.state == State.REFUSED))
-        .group_by(Dossier.unit_id, Dossier.procedure_id, Dossier.state, Dossier.grade, month))
-    for unit_id, procedure_id, state, grade, month_key, count, days, timed in rows:
-        for figures in (cells[(unit_id, procedure_id)], months.get(month_key)):
-            if figures is not None:
-                add_end(figures, State(state), grade, count, days, timed)
+def count_period(period: Period, where: Sequence = ()) -> dict[tuple[int, int, str], Figures]:
+    """The period's receptions (by channel) and ends (by state and grade, with the working
+    days they took), per handling unit, procedure and local month: two grouped queries,
+    each read from its covering index (migration 0010). The service report and the public
+    dashboard both add these up."""
+    cells: dict[tuple[int, int, str], Figures] = defaultdict(Figures)
+    received_month = local_month(Dossier.received_at)
+    for unit_id, procedure_id, channel, month, count in db.session.execute(
+            sa.select(Dossier.unit_id, Dossier.procedure_id, Dossier.channel, received_month, sa.func.count())
+            .where(Dossier.received_at >= period.start, Dossier.received_at < period.end, *where)
+            .group_by(Dossier.unit_id, Dossier.procedure_id, Dossier.channel, received_month)):
+        figures = cells[(unit_id, procedure_id, month)]
+        if channel is Channel.ONLINE:
+            figures.received_online += count
+        else:
+            figures.received_other += count
+    ended_month = local_month(Dossier.finished_at)
+    for unit_id, procedure_id, state, grade, month, count, days, timed in db.session.execute(
+            sa.select(Dossier.unit_id, Dossier.procedure_id, Dossier.state, Dossier.grade, ended_month,
+                      sa.func.count(), sa.func.coalesce(sa.func.sum(Dossier.processing_days), 0),
+                      sa.func.count(Dossier.processing_days))
+            .where(Dossier.finished_at >= period.start, Dossier.finished_at < period.end, *where,
+                   sa.or_(Dossier.received_at.is_not(None), Dossier.state == State.REFUSED))
+            .group_by(Dossier.unit_id, Dossier.procedure_id, Dossier.state, Dossier.grade, ended_month)):
+        add_end(cells[(unit_id, procedure_id, month)], State(state), grade, count, days, timed)
+    return cells
 
 
 def add_end(figures: Figures, state: State, grade, count: int, days: int, timed: int) -> None:
@@ -221,12 +218,11 @@ def add_end(figures: Figures, state: State, grade, count: int, days: int, timed:
 def _open_at(moment: datetime, where: list, past_before: Optional[datetime] = None
              ) -> Iterable[tuple[Key, tuple[int, ...]]]:
     """Per unit and procedure, the dossiers open at `moment` (and of those, with
-    `past_before`, the ones whose legal due date had passed by then with the clock running)."""
+    `past_before`, the ones past their deadline by then: made late by a rule of Decision 766,
+    or past the legal due date with the clock running)."""
     columns = [sa.func.count()]
     if past_before is not None:
-        paused = sa.and_(Dossier.paused_at.is_not(None), Dossier.paused_at <= past_before)
-        past = sa.and_(Dossier.legal_due_at < past_before, sa.not_(paused))
-        columns.append(sa.func.coalesce(sa.func.sum(sa.case((past, 1), else_=0)), 0))
+        columns.append(sa.func.coalesce(sa.func.sum(sa.case((past_deadline(past_before), 1), else_=0)), 0))
     rows = db.session.execute(
         sa.select(Dossier.unit_id, Dossier.procedure_id, *columns)
         .where(open_at(moment), *where).group_by(Dossier.unit_id, Dossier.procedure_id))
@@ -255,22 +251,31 @@ def _rows(cells: dict[Key, Figures], position: int, model) -> list[Row]:
     return [Row(item, grouped[item.id]) for item in named]
 
 
+def past_deadline(moment: datetime) -> sa.ColumnElement[bool]:
+    """Open and past the deadline at `moment` (timeliness.of_dossier's PAST, in SQL): made
+    late by a rule of Decision 766 by then, or past the legal due date and not waiting for
+    the investor then. The present due date and wait are used for a past moment."""
+    waiting = sa.and_(Dossier.paused_at.is_not(None), Dossier.paused_at <= moment)
+    return sa.or_(Dossier.late_at <= moment, sa.and_(Dossier.legal_due_at < moment, sa.not_(waiting)))
+
+
 def overdue_page(filters: Filters, now: datetime, at: paging.Position = paging.FIRST,
                  size: int = paging.PAGE_SIZE) -> paging.Page:
-    """Received dossiers past their legal due date with the clock running, the longest
-    overdue first, with who holds each (see `holders`)."""
+    """Received dossiers open and past their deadline now, the longest overdue first."""
     base = (sa.select(Dossier)
-            .where(Dossier.state.in_(RUNNING), Dossier.legal_due_at < now, *filters.conditions()))
+            .where(Dossier.state.in_(RECEIVED_OPEN), past_deadline(now), *filters.conditions()))
     return paging.keyset(base, (Dossier.legal_due_at, Dossier.id), at, name="overdue", size=size,
                          options=(joinedload(Dossier.procedure), joinedload(Dossier.unit),
                                   joinedload(Dossier.assignee)))
 
 
 def held_since(dossiers: Sequence[Dossier]) -> dict[int, datetime]:
-    """When each dossier came to its present holder: its last move, in one query."""
+    """When each dossier came to its present holder: its last move (an apology moves nothing),
+    in one query."""
     if not dossiers:
         return {}
     rows = db.session.execute(
         sa.select(DossierEvent.dossier_id, sa.func.max(DossierEvent.created_at))
-        .where(DossierEvent.dossier_id.in_([d.id for d in dossiers])).group_by(DossierEvent.dossier_id))
+        .where(DossierEvent.dossier_id.in_([d.id for d in dossiers]), DossierEvent.action != Action.APOLOGIZE)
+        .group_by(DossierEvent.dossier_id))
     return dict(rows.all())

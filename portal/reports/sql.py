@@ -15,6 +15,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from portal.db import UTCDateTime
 from portal.dossiers.models import Dossier
@@ -23,6 +24,8 @@ from portal.dossiers.models import Dossier
 class _OpenAt(ColumnElement):
     inherit_cache = True
     type = sa.Boolean()
+    # The moment is a bound parameter: statements are cached with it as a placeholder.
+    _traverse_internals = [("moment", InternalTraversal.dp_clauseelement)]
 
     def __init__(self, moment: datetime):
         self.moment = sa.literal(moment, UTCDateTime())

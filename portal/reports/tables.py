@@ -54,10 +54,6 @@ def text(cell, kind: str) -> str:
     return str(cell)
 
 
-def percent(part: int, whole: int) -> Optional[float]:
-    return 100 * part / whole if whole else None
-
-
 # --- the service report -------------------------------------------------------------------
 
 def _figure_columns() -> list[Column]:
@@ -183,8 +179,6 @@ def investment_tables(report: InvestmentReport) -> list[Table]:
               [Column(_("Change"), "text"), Column(_("Number"))],
               [[names[effect], count] for effect, count in report.changes.items()]),
     ]
-
-
 
 
 # --- the public dashboard ---------------------------------------------------------------------

@@ -38,6 +38,8 @@ def _service_form():
             abort(404)
         units = [u for u in units if u.id == user.unit_id]
     procedures = _procedures()
+    if user.role is Role.DEPARTMENT_HEAD:
+        procedures = [p for p in procedures if p.unit_id == user.unit_id]
     form = forms.ServiceReportForm(utcnow().astimezone(LOCAL_TZ).date(), units, catalogue.fields(), procedures,
                                    all_units=user.role is not Role.DEPARTMENT_HEAD, formdata=request.args)
     if not form.validate():
@@ -78,8 +80,8 @@ def service_file(form: str):
     page, filters, scope = _service_form()
     if filters is None:
         return _service_page(page), 400
-    report = service_report(page.period, filters, utcnow())
-    return _file(lambda: documents.service_document(report, scope, filters, form),
+    report = service_report(page.period, filters, utcnow(), overdue_size=documents.OVERDUE_IN_FILES[form])
+    return _file(lambda: documents.service_document(report, scope, form),
                  form, f"bao-cao-giai-quyet-tthc-{page.period.slug}.{form}")
 
 

@@ -15,6 +15,8 @@ test_investment.py). The period reported is March 2026 (no public holiday in it)
     D8  QLDT-02  received Wed 11/3 09:00, stopped Fri 13/3 10:00
     D6  XD-01    received Thu 26/2 09:00 (carried over), due Wed 18/3 09:00, still with the specialist: open, past
     D7  QLDT-02  received Mon 30/3 09:00, due Mon 6/4: open at the end of March, within
+    D10 QLDT-02  received Mon 16/3 09:00, due Mon 23/3 09:00; a supplement asked Tue 24/3 10:00, after the due
+                 date (late from then, Decision 766), still awaited at the end of March: open, past
 Certificates: D9, D1, D2 and D3 first issues (6/3, 5/3, 10/3, 16/3) with capital 10, 20, 30 and 40 billion VND,
 land 1,000 / 2,000 / 3,000 / 4,000 m²; a project declared with a certificate of 2025 (50 billion, 5,000 m², in
 Đăk Tô) amended on 20/3; one declared in 2025 (Bờ Y, 60 billion) transferred on 23/3 and another (Hòa Bình,
@@ -137,6 +139,11 @@ def build(make_draft) -> History:
         ops.forward(d["D8"], people["head"], "Đồng ý dừng")
         ops.approve(d["D8"], people["leader"])
     approve("D3", at(16, 10), "5401000003")
+    start("D10", vn, "QLDT-02", at(13, 16))
+    receive("D10", at(16, 9))
+    with time_machine.travel(at(24, 10), tick=False):
+        ops.request_supplement(d["D10"], people["specialist"],
+                               [{"description": "Báo cáo tài chính", "reason": "Chưa có chữ ký"}])
     start("D7", vn, "QLDT-02", at(27, 16))
     receive("D7", at(30, 9))
 

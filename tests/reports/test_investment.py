@@ -30,7 +30,7 @@ def summary(i):
     return (i.projects, i.capital_vnd, i.land_m2, i.workforce)
 
 
-def test_every_figure_of_march(history):
+def test_every_figure_of_march(db, history):
     report = investment_report(MARCH, NOW)
     granted, held = report.granted, report.in_force
     # First issued in March: D9, D1, D3 (Vietnamese, Hòa Bình: 10 + 20 + 40 billion) and D2 (Korean, Sao Mai: 30).
@@ -49,6 +49,19 @@ def test_every_figure_of_march(history):
     assert (summary(held.domestic), summary(held.foreign)) == ((4, 120 * BN, 12_000, 120), (2, 90 * BN, 9000, 80))
     assert report.changes == {CertificateEffect.AMEND: 1, CertificateEffect.TRANSFER: 1,
                               CertificateEffect.REISSUE: 0, CertificateEffect.TERMINATE: 1}
+    # An amendment in April raises the Đăk Tô project's capital to 80 billion: March stays as it was.
+    from portal.projects.models import Project
+    from portal.projects.operations import record_certificate
+
+    amended = next(z for z in history.zones.values() if z.code == "KCN-DAK-TO")
+    project = db.session.scalar(db.select(Project).where(Project.zone_id == amended.id))
+    project.total_capital_vnd = Decimal(80 * BN)
+    with time_machine.travel(at(6, 9, month=4), tick=False):
+        record_certificate(project, CertificateEffect.AMEND, "5401999999", date(2026, 4, 6), dossier_id=None,
+                           recorded_by=history.people["leader"])
+    assert summary(investment_report(MARCH, NOW).in_force.total) == (6, 210 * BN, 21_000, 200)
+    april = investment_report(Period(date(2026, 4, 1), date(2026, 4, 30)), at(7, 9, month=4))
+    assert summary(april.in_force.total) == (6, 240 * BN, 21_000, 200)
     # February: nothing first issued; held: the three declared in 2025.
     february = investment_report(Period(date(2026, 2, 1), date(2026, 2, 28)), NOW)
     assert (february.granted.total.projects, february.in_force.total.projects) == (0, 3)

@@ -31,10 +31,10 @@ def figures(report_figures):
 
 
 # Worked out by hand from the history's table.
-ALL = dict(online=5, other=1, carried=2, handled=8, finished=5, early=2, on_time=2, late=1, withdrawn=1, stopped=1,
-           refused=1, within=1, past=1, rate=80.0, days=21 / 5)
-QLDT = dict(online=4, other=1, carried=1, handled=6, finished=4, early=1, on_time=2, late=1, withdrawn=0, stopped=1,
-            refused=1, within=1, past=0, rate=75.0, days=19 / 4)
+ALL = dict(online=6, other=1, carried=2, handled=9, finished=5, early=2, on_time=2, late=1, withdrawn=1, stopped=1,
+           refused=1, within=1, past=2, rate=80.0, days=21 / 5)
+QLDT = dict(online=5, other=1, carried=1, handled=7, finished=4, early=1, on_time=2, late=1, withdrawn=0, stopped=1,
+            refused=1, within=1, past=1, rate=75.0, days=19 / 4)
 XDTNMT = dict(online=1, other=0, carried=1, handled=2, finished=1, early=1, on_time=0, late=0, withdrawn=1, stopped=0,
               refused=0, within=0, past=1, rate=100.0, days=2.0)
 
@@ -46,10 +46,11 @@ def test_every_figure_of_march(history):
     assert by_unit == {"QLDT": QLDT, "XDTNMT": XDTNMT}
     by_procedure = {row.key.code: figures(row.figures) for row in report.by_procedure}
     assert by_procedure["QLDT-02"] == QLDT and by_procedure["XD-01"] == XDTNMT
-    assert [(row.key, row.figures.received, row.figures.finished) for row in report.by_month] == [("2026-03", 6, 5)]
+    assert [(row.key, row.figures.received, row.figures.finished) for row in report.by_month] == [("2026-03", 7, 5)]
     assert (report.ratings, report.rating_average) == (2, 4.0)
-    # Overdue now: D6 (XD-01, due 18/3) and D7 (due Mon 6/4)? No: D7 is not due yet on 2/4.
-    assert [d.id for d in report.overdue.rows] == [history.dossiers["D6"].id]
+    # Overdue now: D6 (due 18/3) and D10 (due 23/3, late since its supplement request, though waiting);
+    # not D7, due on Mon 6/4.
+    assert [d.id for d in report.overdue.rows] == [history.dossiers["D6"].id, history.dossiers["D10"].id]
 
 
 def test_a_unit_alone_and_the_grades_stay_when_viewed_later(history):
@@ -66,7 +67,7 @@ def test_a_unit_alone_and_the_grades_stay_when_viewed_later(history):
         ops.approve(d["D7"], history.people["leader"], _pdf(), irc_number="5401000007", irc_date=date(2026, 4, 3))
     assert figures(service_report(MARCH, Filters(), at(20, 9, month=4)).total) == ALL
     april = service_report(Period(date(2026, 4, 1), date(2026, 4, 30)), Filters(), at(20, 9, month=4))
-    assert (april.total.carried_over, april.total.finished, april.total.early, april.total.open_past) == (2, 1, 1, 1)
+    assert (april.total.carried_over, april.total.finished, april.total.early, april.total.open_past) == (3, 1, 1, 2)
 
 
 def _pdf():
@@ -95,7 +96,7 @@ def test_the_page_and_its_files(client, history):
     rows = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
     header = next(i for i, row in enumerate(rows) if row and row[0] == "Thủ tục")
     total = next(row for row in rows[header:] if row[0] == "Tổng cộng")
-    assert total[1:] == [5, 1, 2, 8, 5, 2, 2, 1, 80.0, 4.2, 1, 1, 1, 1, 1]
+    assert total[1:] == [6, 1, 2, 9, 5, 2, 2, 1, 80.0, 4.2, 1, 2, 1, 1, 1]
     assert all(isinstance(v, (int, float)) for v in total[1:])
     overdue = [row for row in book[book.sheetnames[-1]].iter_rows(values_only=True) if row[0] == history.dossiers["D6"].code]
     # D6: with the specialist since its reception on 26/2 09:00, 25 working days before 2/4; due 18/3 09:00,
@@ -106,8 +107,8 @@ def test_the_page_and_its_files(client, history):
     for expected in ("BÁO CÁO TÌNH HÌNH GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", "01/03/2026", "31/03/2026",
                      "NGƯỜI LẬP BIỂU", "THỦ TRƯỞNG CƠ QUAN", "Độc lập - Tự do - Hạnh phúc",
                      # the total row, then each unit's: QLDT 75 % in 4.75 days, XDTNMT 100 % in 2
-                     "Tổng cộng 5 1 2 8 5 2 2 1 80,0 % 4,2 1 1 1 1 1",
-                     "Phòng Quản lý đầu tư 4 1 1 6 4 1 2 1 75,0 % 4,8 1 0 0 1 1",
+                     "Tổng cộng 6 1 2 9 5 2 2 1 80,0 % 4,2 1 2 1 1 1",
+                     "Phòng Quản lý đầu tư 5 1 1 7 4 1 2 1 75,0 % 4,8 1 1 0 1 1",
                      "1 0 1 2 1 1 0 0 100,0 % 2,0 0 1 1 0 0", "Phạm Thị Xây Dựng"):
         assert expected in text, expected
     body = csv.data.decode("utf-8-sig")
@@ -130,6 +131,15 @@ def test_bad_periods_and_other_units(client, history):
     long = client.get("/reports/service?kind=range&start=2020-01-01&end=2026-03-01")
     assert long.status_code == 400 and "không được dài quá 5 năm" in long.get_data(as_text=True)
     assert client.get("/reports/service.docx").status_code == 404
+    # Whatever else the query string holds: the page or a clear refusal, never an error page.
+    for query in ("form=x&endpoint=y&_anchor=z", "kind=range&start=9999-12-31&end=9999-12-31",
+                  "kind=range&start=0001-01-01&end=0001-01-02", "kind=year&year=99999", "kind=month&month=13",
+                  "procedure=999999", "field=abc", "kind=nonsense"):
+        for path in ("/reports/service", "/reports/investment", "/reports/service.csv"):
+            answer = client.get(f"{path}?{query}")
+            assert answer.status_code in (200, 400), (path, query, answer.status_code)
+    assert "Chọn ngày trong khoảng từ 2000 đến 2100." in client.get(
+        "/reports/investment?kind=range&start=9999-12-31&end=9999-12-31").get_data(as_text=True)
     own = client.get("/reports/service?kind=month&year=2026&month=3")
     assert own.status_code == 200
 
@@ -140,7 +150,7 @@ def _recount(period: Period, now):
     from portal.calendar.queries import overrides
     from portal.dossiers.models import Dossier
     from portal.dossiers.operations import office_hours
-    from portal.dossiers.timeliness import Timeliness, of_dossier, processing_days
+    from portal.dossiers.timeliness import Timeliness, late_since, of_dossier, processing_days
     from portal.dossiers.workflow import State
     from portal.extensions import db
 
@@ -165,7 +175,9 @@ def _recount(period: Period, now):
         if received < end and (finished is None or finished >= end):
             moment = min(end, now)
             paused = d.paused_at is not None and d.paused_at <= moment
-            counts["past" if d.legal_due_at < moment and not paused else "within"] += 1
+            late = late_since(d, overrides(), office_hours())
+            past = (late is not None and late <= moment) or (d.legal_due_at < moment and not paused)
+            counts["past" if past else "within"] += 1
     return counts
 
 
