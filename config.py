@@ -119,6 +119,9 @@ class Config:
     REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "20 per hour")
     EMAIL_RATE_LIMIT = os.environ.get("EMAIL_RATE_LIMIT", "5 per hour")  # reset and confirmation mails
     RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "10 per hour")
+    # Reports and their files, per signed-in reader: a year's report reads a third of a
+    # million dossiers, its PDF takes seconds.
+    REPORT_RATE_LIMIT = os.environ.get("REPORT_RATE_LIMIT", "30 per minute; 300 per hour")
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     SESSION_COOKIE_HTTPONLY = True
@@ -144,7 +147,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     # Limits stay on (their tests lower them); the suite itself never reaches these.
     LOGIN_RATE_LIMIT = REGISTER_RATE_LIMIT = EMAIL_RATE_LIMIT = RESET_RATE_LIMIT = "10000 per hour"
-    TRACKING_RATE_LIMIT = "10000 per hour"
+    TRACKING_RATE_LIMIT = REPORT_RATE_LIMIT = "10000 per hour"
     PASSWORD_HASH_FAST = True  # cheap argon2 parameters keep the suite fast
     UPLOAD_CHECK_ISOLATED = False  # in-process (fast); the isolation has tests of its own
     REFERENCE_CACHE_SECONDS = 0  # every request checks the version: each test rolls back its changes

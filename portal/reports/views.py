@@ -12,16 +12,22 @@ from portal.calendar import LOCAL_TZ
 from portal.catalogue import queries as catalogue
 from portal.catalogue.models import Procedure
 from portal.db import utcnow
-from portal.extensions import db
+from portal.extensions import db, limiter
 from portal.reports import documents, exports, tables
 from portal.reports.dashboard import dashboard as dashboard_figures
 from portal.reports.investment import investment_report
 from portal.reports.service import Filters, service_report
-from portal.web import roles_required
+from portal.web import config_limit, roles_required
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 public_bp = Blueprint("statistics", __name__)
-readers = roles_required(Role.DEPARTMENT_HEAD, Role.BOARD_LEADER, Role.ADMIN)
+_roles = roles_required(Role.DEPARTMENT_HEAD, Role.BOARD_LEADER, Role.ADMIN)
+_limit = limiter.limit(config_limit("REPORT_RATE_LIMIT"), key_func=lambda: f"reports:{current_user.get_id()}")
+
+
+def readers(view):
+    """Heads, Board leaders and administrators, each within REPORT_RATE_LIMIT."""
+    return _roles(_limit(view))
 
 
 def _procedures() -> list[Procedure]:

@@ -202,3 +202,21 @@ def test_grades_are_filled_in_for_dossiers_that_ended_before_they_were_stored(ap
     result = app.test_cli_runner().invoke(args=["reports", "regrade"])
     assert result.exit_code == 0 and "graded: 6" in result.output   # D9 D1 D2 D3 D4 D8
     assert service_report(MARCH, Filters(), NOW).total == before
+
+
+def test_each_reader_has_a_rate_limit(app, db):
+    from portal.extensions import limiter
+    from tests.factories import UserFactory
+
+    head, leader = UserFactory(department_head=True), UserFactory(board_leader=True)
+    app.config["REPORT_RATE_LIMIT"] = "2 per minute"
+    try:
+        first, second = app.test_client(), app.test_client()
+        sign_in(first, head)
+        sign_in(second, leader)
+        answers = [first.get("/reports/service.csv").status_code for _ in range(3)]
+        other = second.get("/reports/investment").status_code
+    finally:
+        limiter.reset()
+        app.config["REPORT_RATE_LIMIT"] = "10000 per hour"
+    assert answers == [200, 200, 429] and other == 200
