@@ -75,6 +75,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts_bp
+    from portal.admin.views import bp as admin_bp
     from portal.catalogue.views import bp as catalogue_bp
     from portal.dossiers.officer_views import bp as officer_bp
     from portal.dossiers.views import bp as dossiers_bp
@@ -90,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(dossiers_bp)
     app.register_blueprint(officer_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(statistics_bp)
 
 

@@ -32,6 +32,7 @@ OFFICER_DOSSIER = row(403, anonymous=302, desk=200, head=200, leader=200, specia
 OFFICER_PAGE = row(403, anonymous=302, desk=200, specialist_other=200, head=200, leader=200)
 ANONYMOUS_ONLY = row(302, anonymous=200)
 REPORT_READERS = row(403, anonymous=302, head=200, leader=200, admin=200)
+ADMIN_PAGE = row(403, anonymous=302, admin=200)
 
 # endpoint -> (path, expected answers) for GET
 GET = {
@@ -80,6 +81,11 @@ GET = {
     "reports.investment": ("/reports/investment", REPORT_READERS),
     "reports.investment_file": ("/reports/investment.xlsx", REPORT_READERS),
     "statistics.dashboard": ("/statistics", ALL_200),
+    "admin.index": ("/admin/", ADMIN_PAGE),
+    "admin.audit": ("/admin/audit", ADMIN_PAGE),
+    "admin.audit_csv": ("/admin/audit.csv?start=2026-01-01&end=2026-01-31", ADMIN_PAGE),
+    "admin.calendar": ("/admin/calendar", ADMIN_PAGE),
+    "admin.satisfaction": ("/admin/ratings", ADMIN_PAGE),
 }
 
 # For POST: "ok" means the request is let through (the form or the operation decides).
@@ -129,6 +135,9 @@ POST = {
     "officer.return_result": ("/officer/dossiers/{dossier}/return", row(403, anonymous=302, desk=OK)),
     "officer.apology": ("/officer/dossiers/{dossier}/apology", row(403, anonymous=302, desk=OK, head=OK, leader=OK, specialist_other=404)),
     "officer.add_note": ("/officer/dossiers/{dossier}/notes", row(403, anonymous=302, desk=OK, head=OK, leader=OK, specialist_other=404)),
+    "admin.add_day": ("/admin/calendar", row(403, anonymous=302, admin=OK)),
+    "admin.change_day": ("/admin/calendar/999999", row(403, anonymous=302, admin=404)),
+    "admin.remove_day": ("/admin/calendar/999999/remove", row(403, anonymous=302, admin=404)),
     "officer.control_slip": ("/officer/dossiers/{dossier}/control-slip", row(403, anonymous=302, desk=OK, head=OK, leader=OK, specialist_other=404)),
 }
 

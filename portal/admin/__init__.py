@@ -1,0 +1,1 @@
+"""The administration in the browser (`/admin`): the audit trail, the calendar, satisfaction."""
