@@ -316,7 +316,7 @@ def world(db, make_draft):
            "document": dossier.procedure.documents[0].id,
            "item": db.session.scalar(db.select(SupplementItem.id)),
            "enterprise": min(people["investor_a"].enterprise_ids),
-           "member": people["investor_a"].memberships[0].id}
+           "member": people["investor_a"].memberships[0].id, "user": people["investor_a"].id}
     return people, ids
 
 

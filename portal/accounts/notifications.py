@@ -70,3 +70,15 @@ def invitation(invitation, token: str, has_account: bool) -> None:
 def membership_approved(user, enterprise) -> None:
     send_mail(user.email, "accounts/emails/membership_approved", user.language, user=user, enterprise=enterprise,
               link=external_url("projects.index"))
+
+
+def welcome(user, token: str) -> None:
+    """The invited officer's link to choose a first password."""
+    send_mail(
+        user.email,
+        "accounts/emails/welcome",
+        user.language,
+        user=user,
+        link=external_url("accounts.welcome", token=token),
+        days=current_app.config["INVITATION_MAX_AGE"] // 86400,
+    )

@@ -6,6 +6,7 @@ once the request's unit of work has committed.
 from __future__ import annotations
 
 import math
+import secrets
 from datetime import timedelta
 from typing import Optional
 
@@ -35,7 +36,12 @@ from portal.extensions import db
 
 
 class AccountError(Exception):
-    """A refused account action; `str(exc)` is a message for the user."""
+    """A refused account action; `str(exc)` is a message for the user, `field` the form
+    field it concerns (when there is one)."""
+
+    def __init__(self, message: str = "", field: str = ""):
+        super().__init__(message)
+        self.field = field
 
 
 def register_investor(
@@ -325,7 +331,7 @@ def purge_unconfirmed(days: int) -> int:
     return removed
 
 
-def release_enterprise(code: str, operator: str = "") -> Enterprise:
+def release_enterprise(code: str, operator: str = "", actor: Optional[User] = None) -> Enterprise:
     """An operator frees an enterprise code held by the wrong people (squatting): the
     enterprise keeps its members and dossiers but no longer holds the code."""
     enterprise = _enterprise_by_code(code)
@@ -335,12 +341,13 @@ def release_enterprise(code: str, operator: str = "") -> Enterprise:
     # Requests to join it came with the code: they are not the squatter's to approve.
     for member in [m for m in enterprise.members if not m.is_active]:
         enterprise.members.remove(member)
-    audit.record("admin.enterprise_released", target=code, detail=f"{enterprise.name} ({operator})")
+    audit.record("admin.enterprise_released", actor=actor, target=code, detail=f"{enterprise.name} ({operator})")
     db.session.flush()
     return enterprise
 
 
-def transfer_enterprise(code: str, email: str, operator: str = "", remove_others: bool = False) -> Enterprise:
+def transfer_enterprise(code: str, email: str, operator: str = "", remove_others: bool = False,
+                        actor: Optional[User] = None) -> Enterprise:
     """An operator makes another (confirmed) account the enterprise's representative; with
     `remove_others` everyone else stops acting for it (a squatter, for instance)."""
     enterprise = _enterprise_by_code(code)
@@ -348,7 +355,7 @@ def transfer_enterprise(code: str, email: str, operator: str = "", remove_others
     if enterprise is None:
         raise AccountError(f"No enterprise holds the code {code}.")
     if user is None or user.role is not Role.INVESTOR or not user.is_confirmed:
-        raise AccountError(f"No confirmed investor account {email}.")
+        raise AccountError(_("No confirmed investor account has the address %(email)s.", email=email), "email")
     for member in enterprise.members:
         member.is_representative = False
     member = next((m for m in enterprise.members if m.user_id == user.id), None)
@@ -359,7 +366,7 @@ def transfer_enterprise(code: str, email: str, operator: str = "", remove_others
     if remove_others:
         for other in [m for m in enterprise.members if m is not member]:
             enterprise.members.remove(other)
-    audit.record("admin.enterprise_transferred", target=code,
+    audit.record("admin.enterprise_transferred", actor=actor, target=code,
                  detail=f"to {user.email}{', others removed' if remove_others else ''} ({operator})")
     db.session.flush()
     return enterprise
@@ -667,3 +674,98 @@ def create_staff_user(
     db.session.flush()
     audit.record("admin.user_created", target=user.email, detail=f"role {role.value}")
     return user
+
+
+# --- officers, managed by an administrator in the browser -------------------------------
+
+def _unit_for_role(role: Role, unit: Optional[Unit]) -> Optional[Unit]:
+    if role is Role.INVESTOR:
+        raise AccountError(_("Investors register themselves on the portal."), "role")
+    if role.needs_unit and unit is None:
+        raise AccountError(_("This role works in a unit: choose one."), "unit")
+    return unit if role.needs_unit else None
+
+
+def invite_officer(admin: User, *, email: str, full_name: str, role: Role, unit: Optional[Unit],
+                   position: str = "", phone: str = "") -> User:
+    """Create an officer or administrator who chooses a password from a single-use link
+    sent to them (valid INVITATION_MAX_AGE) and enrols an authenticator at first login;
+    the administrator types no password."""
+    if user_by_email(email) is not None:
+        raise AccountError(_("An account with this e-mail address already exists."), "email")
+    user = User(email=email, password_hash=hash_password(secrets.token_urlsafe(32)), full_name=full_name.strip(),
+                position=(position or "").strip(), phone=(phone or "").strip(), role=role,
+                unit=_unit_for_role(role, unit), language=admin.language)
+    db.session.add(user)
+    db.session.flush()
+    audit.record("admin.officer_invited", actor=admin, target=user.email,
+                 detail=f"role {role.value}" + (f", unit {user.unit.code}" if user.unit else ""))
+    send_welcome(user, admin)
+    return user
+
+
+def send_welcome(user: User, admin: Optional[User] = None) -> None:
+    """(Again) the link to choose a first password; refused once one has been chosen."""
+    if user.email_confirmed_at is not None:
+        raise AccountError(_("This officer has already set a password: use a password reset instead."))
+    token = make_token("welcome", {"u": user.id, "p": password_fingerprint(user.password_hash)})
+    if admin is not None:
+        audit.record("admin.invitation_sent", actor=admin, target=user.email)
+    notifications.welcome(user, token)
+
+
+def user_for_welcome_token(token: str) -> User:
+    data = _read_link("welcome", token, "INVITATION_MAX_AGE")
+    user = db.session.get(User, data.get("u"))
+    if user is None or not user.is_active or data.get("p") != password_fingerprint(user.password_hash):
+        raise AccountError("used")
+    return user
+
+
+def accept_welcome(token: str, new_password: str) -> User:
+    """The invited officer's first password: the link then stops working, the address is
+    confirmed; the second factor is enrolled at the first login."""
+    user = user_for_welcome_token(token)
+    user.password_hash = hash_password(new_password)
+    _mark_confirmed(user)
+    user.end_sessions()
+    audit.record("account.welcome_accepted", actor=user, target=user.email)
+    db.session.flush()
+    return user
+
+
+def _active_admins_besides(user: User) -> int:
+    return db.session.scalar(db.select(db.func.count()).select_from(User).where(
+        User.role == Role.ADMIN, User.is_active.is_(True), User.id != user.id)) or 0
+
+
+def change_officer(admin: User, user: User, *, role: Role, unit: Optional[Unit], position: str, phone: str,
+                   full_name: str) -> None:
+    """Role, unit, title for slips, phone. The last active administrator stays one."""
+    if user.role is Role.INVESTOR:
+        raise AccountError(_("Investors manage their own accounts."), "role")
+    if user.role is Role.ADMIN and role is not Role.ADMIN and user.is_active and not _active_admins_besides(user):
+        raise AccountError(_("This is the last active administrator: make another one first."), "role")
+    unit = _unit_for_role(role, unit)
+    before = f"{user.role.value}/{user.unit.code if user.unit else '-'}"
+    changed_access = role is not user.role or unit is not user.unit
+    user.role, user.unit = role, unit
+    user.position, user.phone, user.full_name = position.strip(), phone.strip(), full_name.strip()
+    if changed_access:
+        user.end_sessions()   # the new role's pages from the next login
+    audit.record("admin.officer_changed", actor=admin, target=user.email,
+                 detail=f"{before} -> {role.value}/{unit.code if unit else '-'}")
+    db.session.flush()
+
+
+def set_active(admin: User, user: User, active: bool) -> None:
+    """Deactivate (sessions end at once) or reactivate an account; the last active
+    administrator cannot be deactivated."""
+    if not active and user.role is Role.ADMIN and not _active_admins_besides(user):
+        raise AccountError(_("This is the last active administrator: make another one first."))
+    if active:
+        user.is_active = True
+        audit.record("admin.reactivate", actor=admin, target=user.email)
+        db.session.flush()
+    else:
+        deactivate(user, admin)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Optional
 
+import sqlalchemy as sa
+
 from portal.accounts.models import Enterprise, User, normalise_email
 from portal.extensions import db
 
@@ -28,3 +30,18 @@ def open_invitations(enterprise: Enterprise) -> list:
     return list(db.session.scalars(db.select(EnterpriseInvitation).where(
         EnterpriseInvitation.enterprise_id == enterprise.id, EnterpriseInvitation.accepted_at.is_(None))
         .order_by(EnterpriseInvitation.created_at)))
+
+
+def enterprise_matches(text: str) -> sa.ColumnElement[bool]:
+    """Part of the enterprise's name with or without diacritics (portal_fold: unaccent on
+    PostgreSQL, with a trigram index; the same folding in Python on SQLite), or the start of
+    its enterprise code."""
+    from portal.text import fold
+
+    def escape(value: str) -> str:
+        return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+    return sa.or_(
+        sa.func.portal_fold(Enterprise.name).like("%" + escape(fold(text)) + "%", escape="\\"),
+        Enterprise.enterprise_code.like(escape(text.strip()) + "%", escape="\\"),
+    )

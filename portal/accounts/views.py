@@ -247,6 +247,23 @@ def reset(token: str):
     return render_template("accounts/reset.html", form=form)
 
 
+@bp.route("/welcome/<token>", methods=["GET", "POST"])
+@limiter.limit(config_limit("RESET_RATE_LIMIT"), methods=["POST"])
+def welcome(token: str):
+    """An invited officer chooses a first password (then logs in and enrols the second factor)."""
+    try:
+        owner = ops.user_for_welcome_token(token)
+    except ops.AccountError as exc:
+        return _token_refused(str(exc), "accounts.forgot")
+    form = ResetPasswordForm()
+    form.owner = owner
+    if form.validate_on_submit():
+        ops.accept_welcome(token, form.password.data)
+        flash(_("Your password is set. Log in now; you will then set up your authenticator app."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset.html", form=form, welcome=True)
+
+
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
 def profile():

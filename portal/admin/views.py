@@ -164,3 +164,6 @@ def satisfaction():
     if not form.validate():
         return render_template("admin/ratings.html", form=form, result=None), 400
     return render_template("admin/ratings.html", form=form, result=ratings(form.period))
+
+
+from portal.admin import people as _people  # noqa: E402,F401  (its routes are on this blueprint)

@@ -19,7 +19,6 @@ from portal.dossiers import workflow
 from portal.dossiers.models import Dossier, DossierEvent, DossierFile, SupplementRequest
 from portal.dossiers.workflow import OPEN_STATES, State
 from portal.extensions import db
-from portal.text import fold
 
 
 
@@ -313,12 +312,9 @@ def enterprise_condition(text: str) -> sa.ColumnElement[bool]:
     """Part of the enterprise's name with or without diacritics (portal_fold: unaccent on
     PostgreSQL, with a trigram index; the same folding in Python on SQLite), or the start of
     its enterprise code."""
-    folded = fold(text)
-    matching = db.select(Enterprise.id).where(sa.or_(
-        sa.func.portal_fold(Enterprise.name).like("%" + _like_escape(folded) + "%", escape="\\"),
-        Enterprise.enterprise_code.like(_like_escape(text.strip()) + "%", escape="\\"),
-    ))
-    return Dossier.enterprise_id.in_(matching)
+    from portal.accounts.queries import enterprise_matches
+
+    return Dossier.enterprise_id.in_(db.select(Enterprise.id).where(enterprise_matches(text)))
 
 
 def search(user, criteria: Criteria, now, at: paging.Position = paging.FIRST) -> paging.Page:

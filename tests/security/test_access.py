@@ -86,6 +86,12 @@ GET = {
     "admin.audit_csv": ("/admin/audit.csv?start=2026-01-01&end=2026-01-31", ADMIN_PAGE),
     "admin.calendar": ("/admin/calendar", ADMIN_PAGE),
     "admin.satisfaction": ("/admin/ratings", ADMIN_PAGE),
+    "admin.people": ("/admin/people", ADMIN_PAGE),
+    "admin.new_officer": ("/admin/people/new", ADMIN_PAGE),
+    "admin.person": ("/admin/people/{user}", ADMIN_PAGE),
+    "admin.enterprises": ("/admin/enterprises", ADMIN_PAGE),
+    "admin.enterprise": ("/admin/enterprises/{enterprise}", ADMIN_PAGE),
+    "accounts.welcome": ("/account/welcome/not-a-token", row(400)),
 }
 
 # For POST: "ok" means the request is let through (the form or the operation decides).
@@ -136,6 +142,14 @@ POST = {
     "officer.apology": ("/officer/dossiers/{dossier}/apology", row(403, anonymous=302, desk=OK, head=OK, leader=OK, specialist_other=404)),
     "officer.add_note": ("/officer/dossiers/{dossier}/notes", row(403, anonymous=302, desk=OK, head=OK, leader=OK, specialist_other=404)),
     "admin.add_day": ("/admin/calendar", row(403, anonymous=302, admin=OK)),
+    "admin.new_officer": ("/admin/people/new", row(403, anonymous=302, admin=OK)),
+    "admin.person": ("/admin/people/999999", row(403, anonymous=302, admin=404)),
+    "admin.set_active": ("/admin/people/999999/active", row(403, anonymous=302, admin=404)),
+    "admin.reset_mfa": ("/admin/people/999999/mfa", row(403, anonymous=302, admin=404)),
+    "admin.resend_invitation": ("/admin/people/999999/invitation", row(403, anonymous=302, admin=404)),
+    "admin.release_enterprise": ("/admin/enterprises/999999/release", row(403, anonymous=302, admin=404)),
+    "admin.transfer_enterprise": ("/admin/enterprises/999999/transfer", row(403, anonymous=302, admin=404)),
+    "accounts.welcome": ("/account/welcome/not-a-token", row(400)),
     "admin.change_day": ("/admin/calendar/999999", row(403, anonymous=302, admin=404)),
     "admin.remove_day": ("/admin/calendar/999999/remove", row(403, anonymous=302, admin=404)),
     "officer.control_slip": ("/officer/dossiers/{dossier}/control-slip", row(403, anonymous=302, desk=OK, head=OK, leader=OK, specialist_other=404)),
