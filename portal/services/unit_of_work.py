@@ -95,12 +95,19 @@ def finish_request(response):
 
 
 def _send_afterwards(response):
-    """Hand what waits for the response (mail) to the server, to run when it has sent it."""
+    """Hand what waits for the response (mail) to the server, to run when it has sent it:
+    after the body's last bytes have been written, or when the server closes the response,
+    whichever comes first, once. (Werkzeug's own server may not close a response whose
+    client hung up first: the mail would be lost.)"""
     waiting = g.pop("_after_response", [])
     if waiting:
         app = current_app._get_current_object()
+        done: list[bool] = []
 
         def run():
+            if done:
+                return
+            done.append(True)
             with app.app_context():
                 for func, args, kwargs in waiting:
                     try:
@@ -109,4 +116,12 @@ def _send_afterwards(response):
                         app.logger.exception("%s failed after the response", func)
 
         response.call_on_close(run)
+        if isinstance(response.response, (list, tuple)) and not response.direct_passthrough:
+            body = response.response
+
+            def body_then_run():
+                yield from body
+                run()
+
+            response.response = body_then_run()
     return response

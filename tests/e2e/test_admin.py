@@ -1,0 +1,143 @@
+"""In a real browser: the administrator creates an officer, who accepts the e-mailed
+invitation, chooses a password, enrols an authenticator and receives a dossier; the
+administrator adds an extra day off, which moves the due date of a dossier received
+afterwards and not that of one received before."""
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+import pyotp
+import pytest
+from playwright.sync_api import expect
+from werkzeug.datastructures import FileStorage
+
+from portal.calendar import LOCAL_TZ
+from portal.db import utcnow
+from portal.extensions import db
+from portal.services.unit_of_work import commit
+from tests.conftest import Outbox, served
+from tests.factories import PASSWORD, UserFactory
+from tests.samples import PDF
+
+pytestmark = pytest.mark.e2e
+ADMIN_KEY = pyotp.random_base32()
+
+
+def submitted_dossier(investor):
+    """A complete QLDT-02 dossier, submitted (as the `make_draft` fixture builds one)."""
+    from portal.catalogue.models import Procedure
+    from portal.dossiers import operations as ops
+    from portal.projects.operations import create_project
+
+    procedure = db.session.scalar(db.select(Procedure).where(Procedure.code == "QLDT-02"))
+    project = create_project(enterprise_id=min(investor.enterprise_ids), created_by=investor, name_vi="Nhà máy gạch")
+    dossier = ops.start_dossier(user=investor, procedure=procedure, project=project)
+    for document in procedure.documents:
+        if document.is_mandatory:
+            ops.add_file(dossier, investor, document, FileStorage(io.BytesIO(PDF), "giay-to.pdf"))
+    dossier.field_values = {spec["key"]: "1000000000" for spec in procedure.form_fields if spec.get("required")}
+    ops.submit_dossier(dossier, investor)
+    return dossier.id
+
+
+@pytest.fixture
+def portal(scratch_app):
+    with scratch_app.app_context():
+        admin = UserFactory(admin=True, email="quantri@example.com")
+        admin.set_totp_key(ADMIN_KEY)
+        admin.totp_enabled_at = utcnow()
+        investor = UserFactory(email="nhadautu@example.com")
+        first, second = submitted_dossier(investor), submitted_dossier(investor)
+        commit()
+    with served(scratch_app) as url:
+        yield scratch_app, url, (first, second)
+
+
+def mail_to(app, address: str, seconds: float = 10):
+    """The mail sent to `address`: written once the answer has gone, so waited for."""
+    import time
+    from pathlib import Path
+
+    outbox, deadline = Outbox(Path(app.config["OUTBOX_DIR"])), time.monotonic() + seconds
+    while not outbox.to(address):
+        assert time.monotonic() < deadline, f"no mail to {address}: {[m['To'] for m in outbox.messages]}"
+        time.sleep(0.1)
+    return outbox.to(address)[-1]
+
+
+def log_in(page, url, email, password, key=None):
+    page.goto(url + "/account/login")
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=password]").fill(password)
+    page.locator("main form [type=submit]").first.click()
+    if key:
+        page.locator("input[name=code]").fill(pyotp.TOTP(key).now())
+        page.locator("main form [type=submit]").first.click()
+
+
+def test_an_invited_officer_enrols_and_receives_a_dossier(portal, browser):
+    app, url, (dossier_id, _other) = portal
+    admin = browser.new_context(locale="vi-VN").new_page()
+    log_in(admin, url, "quantri@example.com", PASSWORD, ADMIN_KEY)
+    admin.goto(url + "/admin/people/new")
+    admin.get_by_label("Địa chỉ e-mail").fill("motcua.moi@example.com")
+    admin.get_by_label("Họ và tên").fill("Đặng Thị Một Cửa")
+    admin.get_by_label("Vai trò").select_option(label="Cán bộ tiếp nhận (Bộ phận Một cửa)")
+    admin.get_by_label("Đơn vị", exact=True).select_option(label="Văn phòng Ban Quản lý")
+    admin.get_by_role("button", name="Lưu").click()
+    expect(admin.locator("h1")).to_have_text("Đặng Thị Một Cửa")
+    expect(admin.get_by_text("Đã tạo tài khoản và gửi thư mời")).to_be_visible()
+
+    link = re.search(r"/account/welcome/\S+", Outbox.body(mail_to(app, "motcua.moi@example.com"))).group(0)
+    officer = browser.new_context(locale="vi-VN").new_page()
+    officer.goto(url + link)
+    officer.get_by_label("Mật khẩu mới", exact=False).first.fill("Sông-Đăk-Bla-chảy-qua-2026")
+    officer.get_by_label("Nhập lại", exact=False).fill("Sông-Đăk-Bla-chảy-qua-2026")
+    officer.locator("main form [type=submit]").click()
+    expect(officer).to_have_url(re.compile(r"/account/login$"))
+    log_in(officer, url, "motcua.moi@example.com", "Sông-Đăk-Bla-chảy-qua-2026")
+    expect(officer).to_have_url(re.compile(r"/account/mfa/setup$"))
+    key = officer.locator("code.secret").inner_text().strip()
+    officer.locator("input[name=code]").fill(pyotp.TOTP(key).now())
+    officer.locator("main form [type=submit]").click()
+    officer.goto(url + f"/officer/dossiers/{dossier_id}")
+    officer.get_by_role("button", name="Tiếp nhận", exact=True).click()
+    expect(officer.get_by_text("Đã tiếp nhận hồ sơ; Giấy tiếp nhận đã được phát hành.")).to_be_visible()
+
+
+def test_an_extra_day_off_moves_only_later_receptions(portal, browser):
+    import time_machine  # noqa: F401  (the dates below are in 2026-2027 relative to now)
+
+    from portal.dossiers import operations as ops
+    from portal.dossiers.models import Dossier
+
+    app, url, (before_id, after_id) = portal
+    with app.app_context():
+        desk = UserFactory(desk_officer=True)
+        ops.receive_dossier(db.session.get(Dossier, before_id), desk)
+        commit()
+        due_before = db.session.get(Dossier, before_id).due_at
+    # The first working day after the reception that counts towards the limit becomes a day off.
+    from portal.calendar import next_working_day
+
+    closing = next_working_day(utcnow().astimezone(LOCAL_TZ).date())
+    admin = browser.new_context(locale="vi-VN").new_page()
+    log_in(admin, url, "quantri@example.com", PASSWORD, ADMIN_KEY)
+    admin.goto(url + f"/admin/calendar?year={closing.year}")
+    adding = admin.locator("form[action$='/admin/calendar']")
+    adding.get_by_label(re.compile(r"^Ngày")).fill(closing.isoformat())
+    adding.get_by_label("Ngày nghỉ thêm").check()
+    adding.get_by_label("Lý do").fill("Quyết định số 12/QĐ-BQL")
+    admin.get_by_role("button", name="Lưu ngày").click()
+    expect(admin.get_by_text("Đã lưu ngày.")).to_be_visible()
+    expect(admin.get_by_text(f"{closing:%d/%m/%Y}: ngày nghỉ thêm")).to_be_visible()
+    with app.app_context():
+        ops.receive_dossier(db.session.get(Dossier, after_id), desk := UserFactory(desk_officer=True))
+        commit()
+        later = db.session.get(Dossier, after_id)
+        earlier = db.session.get(Dossier, before_id)
+        assert earlier.due_at == due_before                                   # unchanged
+        assert later.due_at.astimezone(LOCAL_TZ).date() > due_before.astimezone(LOCAL_TZ).date()
+        assert isinstance(later.due_at.astimezone(LOCAL_TZ).date(), date)
