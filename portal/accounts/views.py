@@ -231,37 +231,36 @@ def forgot():
                                    "new password."))
 
 
-@bp.route("/reset/<token>", methods=["GET", "POST"])
-@limiter.limit(config_limit("RESET_RATE_LIMIT"), methods=["POST"])
-def reset(token: str):
+def _password_from_link(token: str, owner_of, choose, done: str, welcome: bool = False):
+    """A password chosen from an e-mailed single-use link (a reset, or an invited officer's
+    first one); then the login page."""
     try:
-        owner = ops.user_for_reset_token(token)
+        owner = owner_of(token)
     except ops.AccountError as exc:
         return _token_refused(str(exc), "accounts.forgot")
     form = ResetPasswordForm()
     form.owner = owner
     if form.validate_on_submit():
-        ops.reset_password(token, form.password.data)
-        flash(_("Your password has been changed. Please log in with the new one."), "success")
+        choose(token, form.password.data)
+        flash(done, "success")
         return redirect(url_for("accounts.login"))
-    return render_template("accounts/reset.html", form=form)
+    return render_template("accounts/reset.html", form=form, welcome=welcome)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(config_limit("RESET_RATE_LIMIT"), methods=["POST"])
+def reset(token: str):
+    return _password_from_link(token, ops.user_for_reset_token, ops.reset_password,
+                               _("Your password has been changed. Please log in with the new one."))
 
 
 @bp.route("/welcome/<token>", methods=["GET", "POST"])
 @limiter.limit(config_limit("RESET_RATE_LIMIT"), methods=["POST"])
 def welcome(token: str):
     """An invited officer chooses a first password (then logs in and enrols the second factor)."""
-    try:
-        owner = ops.user_for_welcome_token(token)
-    except ops.AccountError as exc:
-        return _token_refused(str(exc), "accounts.forgot")
-    form = ResetPasswordForm()
-    form.owner = owner
-    if form.validate_on_submit():
-        ops.accept_welcome(token, form.password.data)
-        flash(_("Your password is set. Log in now; you will then set up your authenticator app."), "success")
-        return redirect(url_for("accounts.login"))
-    return render_template("accounts/reset.html", form=form, welcome=True)
+    return _password_from_link(token, ops.user_for_welcome_token, ops.accept_welcome,
+                               _("Your password is set. Log in now; you will then set up your authenticator app."),
+                               welcome=True)
 
 
 @bp.route("/profile", methods=["GET", "POST"])
