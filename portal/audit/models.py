@@ -14,7 +14,9 @@ from portal.extensions import db
 
 class AuditEvent(db.Model):
     __tablename__ = "audit_events"
-    __table_args__ = (sa.Index("ix_audit_events_action_created", "action", "created_at"),)
+    __table_args__ = (sa.Index("ix_audit_events_action_created", "action", "created_at"),
+                      # The administration's trail, newest first.
+                      sa.Index("ix_audit_events_created", "created_at", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
