@@ -23,8 +23,9 @@ limits live there as in production; without a Redis the limits fall back to memo
 ALLOW_MEMORY_RATE_LIMITS=1, said on the output). Production cookies are Secure and named
 __Host-session: this script keeps them itself and sends them over plain HTTP, which the server
 accepts. Rate limits: the limiter stays on (each tracking lookup still counts in Redis), but
-TRACKING_RATE_LIMIT and LOGIN_RATE_LIMIT are raised to 1000000 per minute so that the tracking
-page is measured, not its 429 answer (and a rerun within a minute can still log in).
+TRACKING_RATE_LIMIT, LOGIN_RATE_LIMIT and REPORT_RATE_LIMIT are raised to 1000000 per minute so
+that the tracking page and the reports are measured, not their 429 answer (and a rerun within a
+minute can still log in).
 
 A logged-in session is refreshed by the server at most once a minute (its last-seen time): the
 script reads each page once before measuring it, keeps the cookie that comes back, and so each
@@ -313,6 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     env.update(PORTAL_ENV="production", SECRET_KEY=secret, ENCRYPTION_KEYS=keys, DATABASE_URL=url,
                PUBLIC_URL="https://motcua.bench.example", INSTANCE_PATH=str(logs / "instance"),
                TRACKING_RATE_LIMIT="1000000 per minute", LOGIN_RATE_LIMIT="1000000 per minute",
+               REPORT_RATE_LIMIT="1000000 per minute",
                PYTHONDONTWRITEBYTECODE="1")
     limiter = f"Redis {args.redis_url}"
     try:
