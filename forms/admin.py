@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, EmailField, RadioField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms import (
+    BooleanField, DateField, DecimalField, EmailField, RadioField, SelectField, StringField, SubmitField, TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from forms.common import LINE
 
@@ -86,3 +88,69 @@ class TransferForm(FlaskForm):
         description=_l("A confirmed investor account."))
     remove_others = BooleanField(_l("Everyone else stops acting for the enterprise"))
     submit = SubmitField(_l("Make them the representative"))
+
+
+def _line(label, required: str = "", max_length: int = 255, description=None):
+    validators = [DataRequired(message=required)] if required else [Optional()]
+    return StringField(label, filters=LINE, validators=[*validators, Length(max=max_length)], description=description)
+
+
+def _text(label):
+    return TextAreaField(label, validators=[Optional(), Length(max=10_000)])
+
+
+class OrganisationForm(FlaskForm):
+    name_vi = _line(_l("Name (Vietnamese)"), _l("Enter the name."))
+    name_en = _line(_l("Name (English)"))
+    short_name_vi = _line(_l("Short name (Vietnamese)"), max_length=120)
+    short_name_en = _line(_l("Short name (English)"), max_length=120)
+    parent_agency_vi = _line(_l("Parent agency (Vietnamese)"))
+    parent_agency_en = _line(_l("Parent agency (English)"))
+    agency_code = StringField(_l("Agency identifier in dossier codes"), filters=LINE, validators=[
+        DataRequired(message=_l("Enter the agency identifier.")), Length(max=40),
+        Regexp(r"^[A-Za-z0-9.\-]+$", message=_l("Letters, digits, dots and hyphens only, e.g. H34.50.05."))],
+        description=_l("A change applies to dossiers submitted from then on; codes already given never change."))
+    place_name = _line(_l("Place name printed on slips"), _l("Enter the place name."), max_length=80,
+                       description=_l("e.g. Kon Tum"))
+    head_name = _line(_l("Head of the agency"), max_length=200)
+    head_title_vi = _line(_l("Head's title (Vietnamese)"), max_length=200)
+    head_title_en = _line(_l("Head's title (English)"), max_length=200)
+    address_vi = _line(_l("Address (Vietnamese)"))
+    address_en = _line(_l("Address (English)"))
+    hotline = _line(_l("Hotline"), max_length=40)
+    email = EmailField(_l("E-mail address"), filters=LINE, validators=[
+        Optional(), Length(max=255), Email(message=_l("Enter a valid e-mail address."))])
+    website = _line(_l("Website"))
+    office_hours_vi = _line(_l("Office hours (Vietnamese)"))
+    office_hours_en = _line(_l("Office hours (English)"))
+    description_vi = _text(_l("Description (Vietnamese)"))
+    description_en = _text(_l("Description (English)"))
+    submit = SubmitField(_l("Save"))
+
+
+class UnitForm(FlaskForm):
+    name_vi = _line(_l("Name (Vietnamese)"), _l("Enter the name."))
+    name_en = _line(_l("Name (English)"))
+    description_vi = _text(_l("Description (Vietnamese)"))
+    description_en = _text(_l("Description (English)"))
+    submit = SubmitField(_l("Save"))
+
+
+class ZoneForm(FlaskForm):
+    kind = SelectField(_l("Kind"))
+    name_vi = _line(_l("Name (Vietnamese)"), _l("Enter the name."))
+    name_en = _line(_l("Name (English)"))
+    area_ha = DecimalField(_l("Area (ha)"), places=2, validators=[
+        Optional(), NumberRange(min=0, max=10**9, message=_l("Enter an area of 0 or more."))])
+    location_vi = _line(_l("Location by commune (Vietnamese)"),
+                        description=_l("Districts were abolished in July 2025: name the commune or ward."))
+    location_en = _line(_l("Location by commune (English)"))
+    description_vi = _text(_l("Description (Vietnamese)"))
+    description_en = _text(_l("Description (English)"))
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        from portal.catalogue.models import ZoneKind
+
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [(k.value, k.title) for k in ZoneKind]

@@ -1,8 +1,9 @@
-"""reports: how a dossier reached the Board, its grade fixed at its end, report indexes
+"""reports and administration: how a dossier reached the Board, its grade fixed at its end, report indexes
 
 `dossiers.channel` (online, in person, by post: the Decision 766 split), `grade` and
 `processing_days` (fixed when a received dossier ends, so a closed period's figures never
-change), `late_at` (when a rule of Decision 766 made it late), the audit trail by time, on each certificate entry the
+change), `late_at` (when a rule of Decision 766 made it late), the audit trail by time, when the organisation, a unit or a zone was last changed in
+the administration (`flask catalogue load` then leaves it), on each certificate entry the
 project's zone and figures and the investor's country when it was made, and indexes from which a period's receptions and ends are counted without
 reading the table. On PostgreSQL also a GiST index on the span each received dossier was
 open, so "open at a moment" (carried over, still open at a period's end) reads only the
@@ -61,6 +62,9 @@ def upgrade():
         batch_op.create_index('ix_service_ratings_created', ['created_at', 'score', 'dossier_id'], unique=False)
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.create_index('ix_audit_events_created', ['created_at', 'id'], unique=False)
+    for table in ('organisations', 'units', 'zones'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column('edited_at', sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table('certificate_entries', schema=None) as batch_op:
         batch_op.add_column(sa.Column('zone_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('country', sa.String(length=2), nullable=False, server_default=''))
@@ -87,6 +91,9 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('fk_certificate_entries_zone_id_zones'), type_='foreignkey')
         for column in ('workforce', 'land_m2', 'capital_usd', 'capital_vnd', 'country', 'zone_id'):
             batch_op.drop_column(column)
+    for table in ('zones', 'units', 'organisations'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column('edited_at')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_events_created')
     with op.batch_alter_table('service_ratings', schema=None) as batch_op:

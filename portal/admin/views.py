@@ -166,4 +166,5 @@ def satisfaction():
     return render_template("admin/ratings.html", form=form, result=ratings(form.period))
 
 
-from portal.admin import people as _people  # noqa: E402,F401  (its routes are on this blueprint)
+from portal.admin import organisation as _organisation  # noqa: E402,F401  (their routes are on this blueprint)
+from portal.admin import people as _people  # noqa: E402,F401

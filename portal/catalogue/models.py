@@ -6,7 +6,7 @@ successor board changes the file or the rows, never the code.
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Optional
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db import str_enum
+from portal.db import UTCDateTime, str_enum
 from portal.extensions import db
 from portal.i18n import Bilingual
 
@@ -49,6 +49,8 @@ class Organisation(Bilingual, db.Model):
     office_hours_en: Mapped[str] = mapped_column(sa.String(255), default="")
     description_vi: Mapped[str] = mapped_column(sa.Text, default="")
     description_en: Mapped[str] = mapped_column(sa.Text, default="")
+    # Changed in the administration: `flask catalogue load` then leaves the row as it is.
+    edited_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
 
 class UnitKind(enum.StrEnum):
@@ -83,6 +85,7 @@ class Unit(Bilingual, db.Model):
     # The unit that hosts the one-stop desk receives every dossier first.
     is_one_stop_desk: Mapped[bool] = mapped_column(default=False)
     sort_order: Mapped[int] = mapped_column(default=0)
+    edited_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)   # see Organisation.edited_at
 
     procedures: Mapped[list["Procedure"]] = relationship(back_populates="unit")
 
@@ -116,6 +119,7 @@ class Zone(Bilingual, db.Model):
     description_vi: Mapped[str] = mapped_column(sa.Text, default="")
     description_en: Mapped[str] = mapped_column(sa.Text, default="")
     sort_order: Mapped[int] = mapped_column(default=0)
+    edited_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)   # see Organisation.edited_at
 
 
 class Field(Bilingual, db.Model):

@@ -1,7 +1,8 @@
 """Loading the catalogue from its data file, idempotently.
 
 Rows are matched by their `code` (documents by their position in the procedure), so
-loading the same file twice changes nothing and an edited file updates rows in place.
+loading the same file twice changes nothing and an edited file updates rows in place;
+the organisation, units and zones changed in the administration are left as they are.
 """
 from __future__ import annotations
 
@@ -180,6 +181,9 @@ def _assign(obj, values: dict) -> bool:
 def _upsert(model, code: str, values: dict, stats: Counter):
     obj = db.session.scalar(db.select(model).where(model.code == code))
     table = model.__tablename__
+    if obj is not None and getattr(obj, "edited_at", None) is not None:
+        stats[f"{table} kept as changed in the administration"] += 1
+        return obj
     if obj is None:
         obj = model(code=code)
         _assign(obj, values)
@@ -188,3 +192,37 @@ def _upsert(model, code: str, values: dict, stats: Counter):
     elif _assign(obj, values):
         stats[f"{table} updated"] += 1
     return obj
+
+
+# --- changes made in the administration ---------------------------------------------------
+
+# What the administration may change on each (codes stay: the data file and the dossiers'
+# codes refer to them).
+ORGANISATION_FIELDS = (
+    "name_vi", "name_en", "short_name_vi", "short_name_en", "parent_agency_vi", "parent_agency_en", "agency_code",
+    "place_name", "head_name", "head_title_vi", "head_title_en", "address_vi", "address_en", "hotline", "email",
+    "website", "office_hours_vi", "office_hours_en", "description_vi", "description_en",
+)
+UNIT_FIELDS = ("name_vi", "name_en", "description_vi", "description_en")
+ZONE_FIELDS = ("kind", "name_vi", "name_en", "area_ha", "location_vi", "location_en", "description_vi",
+               "description_en")
+
+
+def edit(obj, values: dict, allowed: tuple[str, ...], actor) -> list[str]:
+    """Change the organisation, a unit or a zone from the administration: the fields that
+    differ are set, the row is marked as changed there (the data file no longer overwrites
+    it), and the change is audited with the old and new values. A new agency identifier
+    applies to the codes given from then on; codes already given never change."""
+    from portal.audit import operations as audit
+    from portal.db import utcnow
+
+    changed = [key for key in allowed if key in values and getattr(obj, key) != values[key]]
+    if not changed:
+        return []
+    detail = "; ".join(f"{key}: {getattr(obj, key)!s} -> {values[key]!s}" for key in changed)
+    for key in changed:
+        setattr(obj, key, values[key])
+    obj.edited_at = utcnow()
+    audit.record(f"catalogue.{obj.__tablename__}_edited", actor=actor, target=obj.code, detail=detail)
+    db.session.flush()
+    return changed

@@ -92,6 +92,9 @@ GET = {
     "admin.enterprises": ("/admin/enterprises", ADMIN_PAGE),
     "admin.enterprise": ("/admin/enterprises/{enterprise}", ADMIN_PAGE),
     "accounts.welcome": ("/account/welcome/not-a-token", row(400)),
+    "admin.organisation": ("/admin/organisation", ADMIN_PAGE),
+    "admin.unit": ("/admin/units/999999", row(403, anonymous=302, admin=404)),
+    "admin.zone": ("/admin/zones/999999", row(403, anonymous=302, admin=404)),
 }
 
 # For POST: "ok" means the request is let through (the form or the operation decides).
@@ -149,6 +152,9 @@ POST = {
     "admin.resend_invitation": ("/admin/people/999999/invitation", row(403, anonymous=302, admin=404)),
     "admin.release_enterprise": ("/admin/enterprises/999999/release", row(403, anonymous=302, admin=404)),
     "admin.transfer_enterprise": ("/admin/enterprises/999999/transfer", row(403, anonymous=302, admin=404)),
+    "admin.organisation": ("/admin/organisation", row(403, anonymous=302, admin=OK)),
+    "admin.unit": ("/admin/units/999999", row(403, anonymous=302, admin=404)),
+    "admin.zone": ("/admin/zones/999999", row(403, anonymous=302, admin=404)),
     "accounts.welcome": ("/account/welcome/not-a-token", row(400)),
     "admin.change_day": ("/admin/calendar/999999", row(403, anonymous=302, admin=404)),
     "admin.remove_day": ("/admin/calendar/999999/remove", row(403, anonymous=302, admin=404)),

@@ -1,0 +1,68 @@
+"""The organisation, its units and zones in the administration. Codes are not changed here:
+the data file and the dossiers' codes refer to them."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from forms import admin as forms
+from portal.admin.views import admins_only, bp
+from portal.catalogue import operations as catalogue_ops
+from portal.catalogue.models import Organisation, Unit, Zone, ZoneKind
+from portal.extensions import db
+
+
+def _values(form, fields) -> dict:
+    values = {name: form[name].data for name in fields if name in form}
+    for name, value in values.items():
+        if isinstance(value, str):
+            values[name] = value.strip()
+    if "kind" in values:
+        values["kind"] = ZoneKind(values["kind"])
+    return values
+
+
+def _save(obj, form, fields, endpoint, **args):
+    if catalogue_ops.edit(obj, _values(form, fields), fields, current_user):
+        flash(_("The changes have been saved."), "success")
+    else:
+        flash(_("Nothing was changed."), "info")
+    return redirect(url_for(endpoint, **args))
+
+
+@bp.route("/organisation", methods=["GET", "POST"])
+@admins_only
+def organisation():
+    org = db.session.scalar(db.select(Organisation).order_by(Organisation.id).limit(1)) or abort(404)
+    form = forms.OrganisationForm(obj=org)
+    if form.validate_on_submit():
+        return _save(org, form, catalogue_ops.ORGANISATION_FIELDS, "admin.organisation")
+    units = db.session.scalars(db.select(Unit).order_by(Unit.sort_order, Unit.id)).all()
+    zones = db.session.scalars(db.select(Zone).order_by(Zone.sort_order, Zone.id)).all()
+    return render_template("admin/organisation.html", form=form, org=org, units=units, zones=zones), (
+        400 if form.errors else 200)
+
+
+@bp.route("/units/<int:unit_id>", methods=["GET", "POST"])
+@admins_only
+def unit(unit_id: int):
+    found = db.session.get(Unit, unit_id) or abort(404)
+    form = forms.UnitForm(obj=found)
+    if form.validate_on_submit():
+        return _save(found, form, catalogue_ops.UNIT_FIELDS, "admin.unit", unit_id=unit_id)
+    return render_template("admin/catalogue_item.html", form=form, item=found,
+                           heading=_("Unit %(code)s", code=found.code)), (400 if form.errors else 200)
+
+
+@bp.route("/zones/<int:zone_id>", methods=["GET", "POST"])
+@admins_only
+def zone(zone_id: int):
+    found = db.session.get(Zone, zone_id) or abort(404)
+    form = forms.ZoneForm(obj=found)
+    if request.method == "GET":
+        form.kind.data = found.kind.value
+    if form.validate_on_submit():
+        return _save(found, form, catalogue_ops.ZONE_FIELDS, "admin.zone", zone_id=zone_id)
+    return render_template("admin/catalogue_item.html", form=form, item=found,
+                           heading=_("Zone %(code)s", code=found.code)), (400 if form.errors else 200)
