@@ -154,3 +154,20 @@ class ZoneForm(FlaskForm):
 
         super().__init__(*args, **kwargs)
         self.kind.choices = [(k.value, k.title) for k in ZoneKind]
+
+
+class NewUnitForm(FlaskForm):
+    code = StringField(_l("Code"), filters=LINE, validators=[
+        DataRequired(message=_l("Enter the code.")), Length(max=40),
+        Regexp(r"^[A-Za-z0-9-]+$", message=_l("Letters, digits and hyphens only, e.g. QLDT."))],
+        description=_l("Fixed once the unit exists: procedures and officers refer to it."))
+    kind = SelectField(_l("Kind"))
+    name_vi = _line(_l("Name (Vietnamese)"), _l("Enter the name."))
+    name_en = _line(_l("Name (English)"))
+    submit = SubmitField(_l("Add the unit"))
+
+    def __init__(self, *args, **kwargs):
+        from portal.catalogue.models import UnitKind
+
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [(k.value, k.title) for k in UnitKind]

@@ -10,7 +10,9 @@ from forms import admin as forms
 from portal.admin.views import admins_only, bp
 from portal.catalogue import operations as catalogue_ops
 from portal.catalogue.models import Organisation, Unit, Zone, ZoneKind
+from portal.accounts.models import User
 from portal.extensions import db
+from portal.web import attempt
 
 
 def _values(form, fields) -> dict:
@@ -44,6 +46,23 @@ def organisation():
         400 if form.errors else 200)
 
 
+@bp.route("/units/new", methods=["GET", "POST"])
+@admins_only
+def new_unit():
+    form = forms.NewUnitForm()
+    if form.validate_on_submit():
+        try:
+            with db.session.begin_nested():
+                created = catalogue_ops.add_unit(form.data, current_user)
+        except catalogue_ops.EditError as exc:
+            form.code.errors.append(str(exc))
+        else:
+            flash(_("The unit has been added."), "success")
+            return redirect(url_for("admin.unit", unit_id=created.id))
+    return render_template("admin/catalogue_item.html", form=form, item=None, heading=_("Add a unit")), (
+        400 if form.errors else 200)
+
+
 @bp.route("/units/<int:unit_id>", methods=["GET", "POST"])
 @admins_only
 def unit(unit_id: int):
@@ -51,8 +70,19 @@ def unit(unit_id: int):
     form = forms.UnitForm(obj=found)
     if form.validate_on_submit():
         return _save(found, form, catalogue_ops.UNIT_FIELDS, "admin.unit", unit_id=unit_id)
-    return render_template("admin/catalogue_item.html", form=form, item=found,
+    officers = db.session.scalars(db.select(User).where(User.unit_id == unit_id).order_by(User.role, User.full_name))
+    return render_template("admin/catalogue_item.html", form=form, item=found, officers=list(officers),
                            heading=_("Unit %(code)s", code=found.code)), (400 if form.errors else 200)
+
+
+@bp.post("/units/<int:unit_id>/remove")
+@admins_only
+def remove_unit(unit_id: int):
+    found = db.session.get(Unit, unit_id) or abort(404)
+    if attempt(lambda: catalogue_ops.remove_unit(found, current_user), catalogue_ops.EditError):
+        flash(_("The unit has been removed."), "success")
+        return redirect(url_for("admin.organisation"))
+    return redirect(url_for("admin.unit", unit_id=unit_id))
 
 
 @bp.route("/zones/<int:zone_id>", methods=["GET", "POST"])

@@ -226,3 +226,51 @@ def edit(obj, values: dict, allowed: tuple[str, ...], actor) -> list[str]:
     audit.record(f"catalogue.{obj.__tablename__}_edited", actor=actor, target=obj.code, detail=detail)
     db.session.flush()
     return changed
+
+
+class EditError(Exception):
+    """A refused change in the administration; `field` is the form field it concerns."""
+
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.field = field
+
+
+def add_unit(values: dict, actor) -> Unit:
+    """A new unit of the Board (its code is then fixed: procedures and officers refer to it)."""
+    from flask_babel import gettext as _
+
+    from portal.audit import operations as audit
+    from portal.db import utcnow
+
+    code = values["code"].strip().upper()
+    if db.session.scalar(db.select(Unit.id).where(Unit.code == code)) is not None:
+        raise EditError(_("A unit already has the code %(code)s.", code=code), "code")
+    unit = Unit(code=code, kind=UnitKind(values["kind"]), name_vi=values["name_vi"].strip(),
+                name_en=(values.get("name_en") or "").strip(), edited_at=utcnow(),
+                sort_order=(db.session.scalar(db.select(db.func.max(Unit.sort_order))) or 0) + 1)
+    db.session.add(unit)
+    audit.record("catalogue.unit_added", actor=actor, target=code, detail=unit.name_vi)
+    db.session.flush()
+    return unit
+
+
+def remove_unit(unit: Unit, actor) -> None:
+    """Remove a unit that nothing refers to: no officer, procedure or dossier."""
+    from flask_babel import gettext as _
+
+    from portal.accounts.models import User
+    from portal.audit import operations as audit
+    from portal.dossiers.models import Dossier
+
+    def count(model) -> int:
+        return db.session.scalar(db.select(db.func.count()).select_from(model).where(model.unit_id == unit.id)) or 0
+
+    officers, procedures, dossiers = count(User), count(Procedure), count(Dossier)
+    if officers or procedures or dossiers:
+        raise EditError(_("The unit cannot be removed: %(officers)d officers, %(procedures)d procedures and "
+                          "%(dossiers)d dossiers belong to it. Move them first.",
+                          officers=officers, procedures=procedures, dossiers=dossiers))
+    audit.record("catalogue.unit_removed", actor=actor, target=unit.code, detail=unit.name_vi)
+    db.session.delete(unit)
+    db.session.flush()

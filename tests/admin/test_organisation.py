@@ -83,3 +83,21 @@ def test_a_unit_and_a_zone(client, db, admin):
     assert "Phòng Quản lý đầu tư và doanh nghiệp" in client.get("/").get_data(as_text=True)   # the public page too
     actions = db.session.scalars(db.select(AuditEvent.action).where(AuditEvent.action.like("catalogue.%"))).all()
     assert sorted(actions) == ["catalogue.units_edited", "catalogue.zones_edited"]
+
+
+def test_a_unit_is_added_and_removed_but_not_one_in_use(client, db, admin):
+    duplicate = client.post("/admin/units/new", data={"code": "qldt", "kind": "department", "name_vi": "Trùng mã"})
+    assert duplicate.status_code == 400 and "Đã có đơn vị mang mã QLDT." in duplicate.get_data(as_text=True)
+    added = client.post("/admin/units/new", data={"code": "ptdn", "kind": "department",
+                                                  "name_vi": "Phòng Phát triển doanh nghiệp", "name_en": ""})
+    assert added.status_code == 302
+    unit = db.session.scalar(db.select(Unit).where(Unit.code == "PTDN"))
+    assert unit is not None and unit.edited_at is not None
+    in_use = db.session.scalar(db.select(Unit).where(Unit.code == "QLDT"))
+    refused = client.post(f"/admin/units/{in_use.id}/remove", follow_redirects=True)
+    assert "Không thể xóa đơn vị" in refused.get_data(as_text=True)
+    assert db.session.get(Unit, in_use.id) is not None
+    assert client.post(f"/admin/units/{unit.id}/remove").status_code == 302
+    assert db.session.scalar(db.select(Unit).where(Unit.code == "PTDN")) is None
+    actions = db.session.scalars(db.select(AuditEvent.action).where(AuditEvent.action.like("catalogue.unit_%"))).all()
+    assert sorted(actions) == ["catalogue.unit_added", "catalogue.unit_removed"]

@@ -95,6 +95,7 @@ GET = {
     "admin.organisation": ("/admin/organisation", ADMIN_PAGE),
     "admin.unit": ("/admin/units/999999", row(403, anonymous=302, admin=404)),
     "admin.zone": ("/admin/zones/999999", row(403, anonymous=302, admin=404)),
+    "admin.new_unit": ("/admin/units/new", ADMIN_PAGE),
 }
 
 # For POST: "ok" means the request is let through (the form or the operation decides).
@@ -155,6 +156,8 @@ POST = {
     "admin.organisation": ("/admin/organisation", row(403, anonymous=302, admin=OK)),
     "admin.unit": ("/admin/units/999999", row(403, anonymous=302, admin=404)),
     "admin.zone": ("/admin/zones/999999", row(403, anonymous=302, admin=404)),
+    "admin.new_unit": ("/admin/units/new", row(403, anonymous=302, admin=OK)),
+    "admin.remove_unit": ("/admin/units/999999/remove", row(403, anonymous=302, admin=404)),
     "accounts.welcome": ("/account/welcome/not-a-token", row(400)),
     "admin.change_day": ("/admin/calendar/999999", row(403, anonymous=302, admin=404)),
     "admin.remove_day": ("/admin/calendar/999999/remove", row(403, anonymous=302, admin=404)),
