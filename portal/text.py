@@ -13,3 +13,9 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.lower().split())
+
+
+def like_escape(text: str) -> str:
+    """`text` taken literally in a LIKE pattern written with `escape="\\"` (a typed % or _
+    matches itself, not anything)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -87,6 +87,26 @@ def attempt(operation, refused: type[Exception]) -> bool:
     return True
 
 
+def attempt_on(form, operation, refused: type[Exception]) -> bool:
+    """Run `operation` in a savepoint; if it refuses, undo what it did and put the reason on
+    the field of `form` the refusal names (`exc.field`), or on top of the page."""
+    from flask import flash
+
+    from portal.extensions import db
+
+    try:
+        with db.session.begin_nested():
+            operation()
+    except refused as exc:
+        field = getattr(form, getattr(exc, "field", "") or "", None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors.append(str(exc))
+        else:
+            flash(str(exc), "error")
+        return False
+    return True
+
+
 def bound_form_size():
     """Before anything reads the form (CSRF protection does, first): a URL-encoded body is
     read whole into memory, so it gets a small limit of its own (MAX_URLENCODED_KB), not the

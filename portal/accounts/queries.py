@@ -36,12 +36,9 @@ def enterprise_matches(text: str) -> sa.ColumnElement[bool]:
     """Part of the enterprise's name with or without diacritics (portal_fold: unaccent on
     PostgreSQL, with a trigram index; the same folding in Python on SQLite), or the start of
     its enterprise code."""
-    from portal.text import fold
-
-    def escape(value: str) -> str:
-        return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    from portal.text import fold, like_escape
 
     return sa.or_(
-        sa.func.portal_fold(Enterprise.name).like("%" + escape(fold(text)) + "%", escape="\\"),
-        Enterprise.enterprise_code.like(escape(text.strip()) + "%", escape="\\"),
+        sa.func.portal_fold(Enterprise.name).like("%" + like_escape(fold(text)) + "%", escape="\\"),
+        Enterprise.enterprise_code.like(like_escape(text.strip()) + "%", escape="\\"),
     )

@@ -12,7 +12,7 @@ from portal.catalogue import operations as catalogue_ops
 from portal.catalogue.models import Organisation, Unit, Zone, ZoneKind
 from portal.accounts.models import User
 from portal.extensions import db
-from portal.web import attempt
+from portal.web import attempt, attempt_on
 
 
 def _values(form, fields) -> dict:
@@ -50,15 +50,11 @@ def organisation():
 @admins_only
 def new_unit():
     form = forms.NewUnitForm()
-    if form.validate_on_submit():
-        try:
-            with db.session.begin_nested():
-                created = catalogue_ops.add_unit(form.data, current_user)
-        except catalogue_ops.EditError as exc:
-            form.code.errors.append(str(exc))
-        else:
-            flash(_("The unit has been added."), "success")
-            return redirect(url_for("admin.unit", unit_id=created.id))
+    created = []
+    if form.validate_on_submit() and attempt_on(
+            form, lambda: created.append(catalogue_ops.add_unit(form.data, current_user)), catalogue_ops.EditError):
+        flash(_("The unit has been added."), "success")
+        return redirect(url_for("admin.unit", unit_id=created[0].id))
     return render_template("admin/catalogue_item.html", form=form, item=None, heading=_("Add a unit")), (
         400 if form.errors else 200)
 

@@ -15,24 +15,9 @@ from portal.admin.views import admins_only, bp
 from portal.catalogue import queries as catalogue
 from portal.catalogue.models import Unit
 from portal.extensions import db
-from portal.web import attempt
+from portal.web import attempt, attempt_on
 
 STAFF_ROLES = (Role.DESK_OFFICER, Role.SPECIALIST, Role.DEPARTMENT_HEAD, Role.BOARD_LEADER, Role.ADMIN)
-
-
-def _try(form, run) -> bool:
-    """Run the operation; its refusal goes on the field it concerns (or on top), nothing saved."""
-    try:
-        with db.session.begin_nested():
-            run()
-    except ops.AccountError as exc:
-        field = getattr(form, exc.field, None) if exc.field else None
-        if field is not None:
-            field.errors.append(str(exc))
-        else:
-            flash(str(exc), "error")
-        return False
-    return True
 
 
 def _officer_form(**kwargs):
@@ -60,9 +45,9 @@ def new_officer():
     form = _officer_form()
     if form.validate_on_submit():
         created = []
-        if _try(form, lambda: created.append(ops.invite_officer(
+        if attempt_on(form, lambda: created.append(ops.invite_officer(
                 current_user, email=form.email.data, full_name=form.full_name.data, role=Role(form.role.data),
-                unit=_unit(form), position=form.position.data, phone=form.phone.data))):
+                unit=_unit(form), position=form.position.data, phone=form.phone.data)), ops.AccountError):
             flash(_("The account has been created and the invitation sent to %(email)s.", email=created[0].email),
                   "success")
             return redirect(url_for("admin.person", user_id=created[0].id))
@@ -81,9 +66,9 @@ def person(user_id: int):
         if user.role is not Role.INVESTOR else None
     if form is not None and request.method == "GET":
         form.role.data, form.unit.data = user.role.value, str(user.unit_id or "")
-    if form is not None and form.validate_on_submit() and _try(form, lambda: ops.change_officer(
+    if form is not None and form.validate_on_submit() and attempt_on(form, lambda: ops.change_officer(
             current_user, user, role=Role(form.role.data), unit=_unit(form), position=form.position.data,
-            phone=form.phone.data, full_name=form.full_name.data)):
+            phone=form.phone.data, full_name=form.full_name.data), ops.AccountError):
         flash(_("The account has been changed."), "success")
         return redirect(url_for("admin.person", user_id=user.id))
     status = 400 if form is not None and form.errors else 200
@@ -159,8 +144,9 @@ def transfer_enterprise(enterprise_id: int):
     form = forms.TransferForm()
     if not found.enterprise_code:
         abort(404)
-    if form.validate_on_submit() and _try(form, lambda: ops.transfer_enterprise(
-            found.enterprise_code, form.email.data, current_user.email, form.remove_others.data, actor=current_user)):
+    if form.validate_on_submit() and attempt_on(form, lambda: ops.transfer_enterprise(
+            found.enterprise_code, form.email.data, current_user.email, form.remove_others.data, actor=current_user),
+            ops.AccountError):
         flash(_("%(email)s now represents the enterprise.", email=form.email.data), "success")
         return redirect(url_for("admin.enterprise", enterprise_id=enterprise_id))
     return _enterprise_page(found, form, 400)

@@ -7,18 +7,14 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal import paging
 from portal.accounts.models import Enterprise, EnterpriseMember, Role, User
 from portal.accounts.queries import enterprise_matches
-
-
-def _contains(text: str) -> str:
-    text = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{text}%"
+from portal.text import like_escape
 
 
 def people(text: str, role: str, active: str, at: paging.Position = paging.FIRST) -> paging.Page:
     """Officers and investors by part of their e-mail or name, role and status; by name."""
     query = sa.select(User)
     if text:
-        pattern = _contains(text)
+        pattern = f"%{like_escape(text.lower())}%"
         query = query.where(sa.or_(sa.func.lower(User.email).like(pattern, escape="\\"),
                                    sa.func.lower(User.full_name).like(pattern, escape="\\")))
     if role:

@@ -20,7 +20,7 @@ from portal.extensions import db
 from portal.i18n import current_language
 from portal.reports.satisfaction import ratings
 from portal.services import exports
-from portal.web import attempt, roles_required
+from portal.web import attempt, attempt_on, roles_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 admins_only = roles_required(Role.ADMIN)
@@ -108,23 +108,13 @@ def calendar():
     return _calendar_page(_year(), forms.CalendarDayForm(formdata=None))[0]
 
 
-def _save(form, run) -> bool:
-    """Run the change; a refusal goes on the field it concerns, nothing saved."""
-    try:
-        with db.session.begin_nested():
-            run()
-    except calendar_ops.CalendarError as exc:
-        getattr(form, exc.field).errors.append(str(exc))
-        return False
-    return True
-
-
 @bp.post("/calendar")
 @admins_only
 def add_day():
     form = forms.CalendarDayForm()
-    if form.validate_on_submit() and _save(form, lambda: calendar_ops.add_day(
-            form.day.data, form.is_working.data == "working", form.reason.data, current_user)):
+    if form.validate_on_submit() and attempt_on(form, lambda: calendar_ops.add_day(
+            form.day.data, form.is_working.data == "working", form.reason.data, current_user),
+            calendar_ops.CalendarError):
         flash(_("The day has been saved. It counts for receptions from now on; due dates already set do not move."),
               "success")
         return redirect(url_for("admin.calendar", year=form.day.data.year))
@@ -137,8 +127,9 @@ def add_day():
 def change_day(override_id: int):
     override = db.session.get(CalendarOverride, override_id) or abort(404)
     form = forms.CalendarDayForm(prefix=f"day{override_id}")
-    if form.validate_on_submit() and _save(form, lambda: calendar_ops.change_day(
-            override, form.day.data, form.is_working.data == "working", form.reason.data, current_user)):
+    if form.validate_on_submit() and attempt_on(form, lambda: calendar_ops.change_day(
+            override, form.day.data, form.is_working.data == "working", form.reason.data, current_user),
+            calendar_ops.CalendarError):
         flash(_("The day has been changed."), "success")
         return redirect(url_for("admin.calendar", year=override.day.year))
     db.session.refresh(override)

@@ -13,6 +13,7 @@ from portal import paging
 from portal.accounts.models import User
 from portal.audit.models import AuditEvent
 from portal.extensions import db
+from portal.text import like_escape
 
 
 @dataclass
@@ -25,21 +26,17 @@ class Criteria:
     end: Optional[datetime] = None   # excluded
 
 
-def _like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _base(criteria: Criteria) -> sa.Select:
     query = sa.select(AuditEvent)
     if criteria.actor:
-        pattern = f"%{_like(criteria.actor.lower())}%"
+        pattern = f"%{like_escape(criteria.actor.lower())}%"
         query = query.where(AuditEvent.actor_id.in_(
             sa.select(User.id).where(sa.or_(sa.func.lower(User.email).like(pattern, escape="\\"),
                                             sa.func.lower(User.full_name).like(pattern, escape="\\")))))
     if criteria.action:
-        query = query.where(AuditEvent.action.like(f"{_like(criteria.action)}%", escape="\\"))
+        query = query.where(AuditEvent.action.like(f"{like_escape(criteria.action)}%", escape="\\"))
     if criteria.target:
-        query = query.where(AuditEvent.target.like(f"%{_like(criteria.target)}%", escape="\\"))
+        query = query.where(AuditEvent.target.like(f"%{like_escape(criteria.target)}%", escape="\\"))
     if criteria.ip:
         query = query.where(AuditEvent.ip == criteria.ip)
     if criteria.start is not None:

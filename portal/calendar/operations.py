@@ -38,8 +38,9 @@ def _check(day: date, is_working: bool, reason: str, replacing: CalendarOverride
         raise CalendarError(_("The Board already has a change on %(day)s: edit that one.",
                               day=day.strftime("%d/%m/%Y")))
     if is_working_day(day) == is_working:   # the official calendar alone
-        message = (_("%(day)s is already a working day.") if is_working else _("%(day)s is already a day off."))
-        raise CalendarError(message % {"day": day.strftime("%d/%m/%Y")}, "is_working")
+        shown = day.strftime("%d/%m/%Y")
+        raise CalendarError(_("%(day)s is already a working day.", day=shown) if is_working
+                            else _("%(day)s is already a day off.", day=shown), "is_working")
     return reason
 
 

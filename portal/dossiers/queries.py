@@ -19,6 +19,7 @@ from portal.dossiers import workflow
 from portal.dossiers.models import Dossier, DossierEvent, DossierFile, SupplementRequest
 from portal.dossiers.workflow import OPEN_STATES, State
 from portal.extensions import db
+from portal.text import like_escape
 
 
 
@@ -297,15 +298,11 @@ _PERIOD_COLUMNS = {"submitted": Dossier.submitted_at, "received": Dossier.receiv
 _RUNNING = tuple(OPEN_STATES - {State.SUPPLEMENT_REQUESTED})  # open with the clock running
 
 
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def code_condition(text: str) -> sa.ColumnElement[bool]:
     """The code as typed, or its tail: "0042", "260115-0042" or "260115 0042" as read out on
     the phone (served on PostgreSQL by a trigram index on the code)."""
     typed = "-".join(text.upper().split())
-    return sa.or_(Dossier.code == typed, Dossier.code.like("%" + _like_escape(typed), escape="\\"))
+    return sa.or_(Dossier.code == typed, Dossier.code.like("%" + like_escape(typed), escape="\\"))
 
 
 def enterprise_condition(text: str) -> sa.ColumnElement[bool]:

@@ -79,7 +79,7 @@ def period_lines(report, scope: Sequence[str] = ()) -> list[str]:
 def service_document(report: ServiceReport, scope: Sequence[str], form: str) -> Document:
     """The report as a file in `form`: every table, and the first overdue dossiers (the
     report made with `overdue_size=OVERDUE_IN_FILES[form]`)."""
-    table_list = [*tables.service_tables(report), tables.overdue_table(report, report.overdue)]
+    table_list = [*tables.service_tables(report), tables.overdue_table(report)]
     return Document(service_title(), period_lines(report, scope), report.at, table_list,
                     service_charts(report) if form == "pdf" else ())
 

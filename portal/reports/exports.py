@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Sequence
 
 from portal.calendar import LOCAL_TZ
-from portal.reports.tables import Table
+from portal.reports.tables import Table, text
 
 FORMATS = ("xlsx", "pdf", "csv")
 MEDIA_TYPES = {
@@ -95,10 +95,4 @@ def _pdf(document: Document) -> bytes:
     local = document.exported_at.astimezone(LOCAL_TZ)
     head = {"parent_agency": keep_together(org.parent_agency_vi, place), "agency": keep_together(org.name_vi, place),
             "place": place, "issued": local}
-    return render_pdf("pdf/report.html", {"document": document, "head": head, "cell": _text})
-
-
-def _text(cell, kind: str) -> str:
-    from portal.reports.tables import text
-
-    return text(cell, kind)
+    return render_pdf("pdf/report.html", {"document": document, "head": head, "cell": text})

@@ -131,6 +131,7 @@ class ServiceReport:
     ratings: int
     rating_average: Optional[float]
     overdue: paging.Page = field(repr=False, default=None)
+    held_since: dict[int, datetime] = field(repr=False, default_factory=dict)   # of the overdue page's dossiers
 
 
 Key = tuple[int, int]   # (unit id, procedure id)
@@ -151,6 +152,7 @@ def service_report(period: Period, filters: Filters, now: datetime,
         cells[key].open_past += past
         cells[key].open_within += count - past
     ratings, average = _ratings(period, filters)
+    overdue = overdue_page(filters, now, overdue_at, overdue_size)
     total = Figures()
     for figures in cells.values():
         total.add(figures)
@@ -159,7 +161,7 @@ def service_report(period: Period, filters: Filters, now: datetime,
         by_procedure=_rows(cells, 1, Procedure), by_unit=_rows(cells, 0, Unit),
         by_month=[Row(m, f) for m, f in months.items()],
         ratings=ratings, rating_average=average,
-        overdue=overdue_page(filters, now, overdue_at, overdue_size),
+        overdue=overdue, held_since=held_since(overdue.rows),
     )
 
 

@@ -93,12 +93,10 @@ def service_tables(report: ServiceReport) -> list[Table]:
     return tables
 
 
-def overdue_table(report: ServiceReport, page) -> Table:
-    """The overdue dossiers now (a page of them), with who holds each and since when."""
-    from portal.reports.service import held_since
-
+def overdue_table(report: ServiceReport) -> Table:
+    """The report's page of the dossiers overdue now, with who holds each and since when."""
+    page, since = report.overdue, report.held_since
     dossiers = page.rows
-    since = held_since(dossiers)
     today = report.at.astimezone(LOCAL_TZ).date()
     def days_since(moment):
         return working_days_between(moment.astimezone(LOCAL_TZ).date(), today, overrides()) if moment else None

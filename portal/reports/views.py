@@ -10,9 +10,10 @@ from portal import paging
 from portal.accounts.models import Role
 from portal.calendar import LOCAL_TZ
 from portal.catalogue import queries as catalogue
-from portal.catalogue.models import Procedure
 from portal.db import utcnow
-from portal.extensions import db, limiter
+from portal.dossiers.queries import units_seen_by
+from portal.extensions import limiter
+from portal.i18n import current_language
 from portal.reports import documents, exports, tables
 from portal.reports.dashboard import dashboard as dashboard_figures
 from portal.reports.investment import investment_report
@@ -30,29 +31,19 @@ def readers(view):
     return _roles(_limit(view))
 
 
-def _procedures() -> list[Procedure]:
-    """Every procedure, retired ones too (their dossiers count in past periods)."""
-    return list(db.session.scalars(db.select(Procedure).order_by(Procedure.sort_order, Procedure.id)))
-
-
 def _service_form():
     """The form, and the filters it means for this reader; another unit than a head's own is 404."""
-    user, units = current_user, catalogue.units()
-    if user.role is Role.DEPARTMENT_HEAD:
-        asked = request.args.get("unit")
-        if asked and asked != str(user.unit_id):
-            abort(404)
-        units = [u for u in units if u.id == user.unit_id]
-    procedures = _procedures()
-    if user.role is Role.DEPARTMENT_HEAD:
-        procedures = [p for p in procedures if p.unit_id == user.unit_id]
+    user, units = current_user, units_seen_by(current_user)
+    own_unit = user.role is Role.DEPARTMENT_HEAD
+    if own_unit and (not units or request.args.get("unit") not in (None, "", str(user.unit_id))):
+        abort(404)
+    # Every procedure, retired ones too: their dossiers count in past periods.
+    procedures = [p for p in catalogue.choices()["procedures"] if not own_unit or p.unit_id == user.unit_id]
     form = forms.ServiceReportForm(utcnow().astimezone(LOCAL_TZ).date(), units, catalogue.fields(), procedures,
-                                   all_units=user.role is not Role.DEPARTMENT_HEAD, formdata=request.args)
+                                   all_units=not own_unit, formdata=request.args)
     if not form.validate():
         return form, None, []
-    unit = next((u for u in units if str(u.id) == form.unit.data), None)
-    if user.role is Role.DEPARTMENT_HEAD:
-        unit = units[0] if units else abort(404)
+    unit = units[0] if own_unit else next((u for u in units if str(u.id) == form.unit.data), None)
     field = next((f for f in catalogue.fields() if str(f.id) == form.field.data), None)
     procedure = next((p for p in procedures if str(p.id) == form.procedure.data), None)
     chosen = [p.id for p in procedures if (procedure is None or p.id == procedure.id)
@@ -76,7 +67,7 @@ def service():
 def _service_page(form, report=None, scope=()) -> str:
     return render_template("reports/service.html", form=form, report=report, scope=scope,
                            tables=tables.service_tables(report) if report else [],
-                           overdue=tables.overdue_table(report, report.overdue) if report else None,
+                           overdue=tables.overdue_table(report) if report else None,
                            charts=documents.service_charts(report) if report else [])
 
 
@@ -123,16 +114,11 @@ def investment_file(form: str):
 
 def _file(build, form: str, filename: str) -> Response:
     """The PDF in Vietnamese (an official paper); the spreadsheets in the reader's language."""
-    if form == "pdf":
-        from flask_babel import force_locale
+    from flask_babel import force_locale
 
-        with force_locale("vi"):
-            body = exports.render(build(), form)
-    else:
+    with force_locale("vi" if form == "pdf" else current_language()):
         body = exports.render(build(), form)
-    response = Response(body, mimetype=exports.MEDIA_TYPES[form].split(";")[0])
-    if form == "csv":
-        response.headers["Content-Type"] = exports.MEDIA_TYPES["csv"]
+    response = Response(body, content_type=exports.MEDIA_TYPES[form])
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
