@@ -62,7 +62,7 @@ def main(n: int = 10) -> None:
         project = create_project(enterprise_id=min(investor.enterprise_ids), created_by=investor, name_vi="Dự án",
                                  zone_id=zone.id)
         dossier = ops.start_dossier(user=investor, procedure=procedure, project=project)
-        document = procedure.documents[0]
+        document = dossier.version.documents[0]
         commit()
         ids = (dossier.id, document.id)
 

@@ -53,10 +53,10 @@ class StartDossierForm(FlaskForm):
         return True
 
 
-def typed_values(procedure, stored: dict) -> dict:
+def typed_values(version, stored: dict) -> dict:
     """Stored draft values (text) as the form's fields expect them."""
     values = {}
-    for spec in procedure.form_fields:
+    for spec in version.form_fields:
         raw = stored.get(spec["key"])
         if raw in (None, ""):
             continue
@@ -72,15 +72,15 @@ def typed_values(procedure, stored: dict) -> dict:
     return values
 
 
-def draft_form_class(procedure):
-    """The draft form: the procedure's own fields and how the result is returned."""
+def draft_form_class(version):
+    """The draft form: the own fields of the procedure's version and how the result is returned."""
 
     class ProcedureFields(Form):
         pass
 
     # Required fields may stay empty in a draft; the completeness check names them on submit.
-    for spec in procedure.form_fields:
-        label = procedure.field_label(spec)
+    for spec in version.form_fields:
+        label = version.field_label(spec)
         kind = spec.get("type", "text")
         if kind == "number":
             # A figure the certificate copies onto the project must fit the project's column.
@@ -106,7 +106,7 @@ def draft_form_class(procedure):
         @classmethod
         def for_dossier(cls, dossier):
             """The form filled with what the draft holds (stored as text, read back typed)."""
-            return cls(data={"fields": typed_values(procedure, dossier.field_values),
+            return cls(data={"fields": typed_values(version, dossier.field_values),
                              "return_method": dossier.return_method.value})
 
         @property

@@ -138,3 +138,20 @@ class BoundedInteger(IntegerConverter):
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", 2**63 - 1)
         super().__init__(map, *args, **kwargs)
+
+
+def send_stored(key: str, name: str, content_type: str, *, inline: bool = False, private: bool = True):
+    """A stored file as a response (404 when it is gone): downloaded unless `inline`, and
+    never kept by a shared cache when `private`."""
+    from flask import send_file
+
+    from portal.services.storage import get_storage
+
+    storage = get_storage()
+    if not storage.exists(key):
+        abort(404)
+    response = send_file(storage.local_path(key), mimetype=content_type, as_attachment=not inline,
+                         download_name=name, conditional=True, max_age=0 if private else 3600)
+    if private:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response

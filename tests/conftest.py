@@ -260,10 +260,10 @@ def make_draft(db, procedure):
             declare_certificate(project, user, "5401234567", date(2025, 1, 15))
         dossier = ops.start_dossier(user=user, procedure=procedure(code), project=project)
         if complete:
-            for doc in dossier.procedure.documents:
+            for doc in dossier.version.documents:
                 if doc.is_mandatory:
                     ops.add_file(dossier, user, doc, FileStorage(io.BytesIO(PDF), "giay-to.pdf"))
-            for spec in dossier.procedure.form_fields:
+            for spec in dossier.version.form_fields:
                 if spec.get("required"):
                     dossier.field_values = {**dossier.field_values, spec["key"]: "1000000000"}
         db.session.commit()
@@ -313,7 +313,7 @@ def world(db, make_draft):
     db.session.commit()
     slip = db.session.scalars(db.select(Slip).where(Slip.dossier_id == dossier.id)).first()
     ids = {"dossier": dossier.id, "project": dossier.project_id, "file": dossier.files[0].id, "slip": slip.id,
-           "document": dossier.procedure.documents[0].id,
+           "document": dossier.version.documents[0].id,
            "item": db.session.scalar(db.select(SupplementItem.id)),
            "enterprise": min(people["investor_a"].enterprise_ids),
            "member": people["investor_a"].memberships[0].id, "user": people["investor_a"].id}

@@ -34,7 +34,7 @@ def busy_portal(scratch_app):
         project = create_project(enterprise_id=min(investor.enterprise_ids), created_by=investor, name_vi="Dự án",
                                  zone_id=zone.id)
         dossier = ops.start_dossier(user=investor, procedure=procedure, project=project)
-        for doc in procedure.documents:
+        for doc in dossier.version.documents:
             ops.add_file(dossier, investor, doc, FileStorage(io.BytesIO(PDF), "giay-to.pdf"))
         dossier.field_values = {"certified_capital": "1000"}
         ops.submit_dossier(dossier, investor)

@@ -219,10 +219,11 @@ STEPS = tuple(DEFAULT_STEP_DAYS)
 
 
 class Procedure(Bilingual, db.Model):
+    """A procedure as the Board names and routes it. What the law sets (time limit, fee,
+    documents, who signs, ...) lives in its versions: each has its effective period, and a
+    dossier keeps the version in force when it was started."""
+
     __tablename__ = "procedures"
-    __table_args__ = (
-        sa.CheckConstraint("time_limit_days IS NULL OR time_limit_days > 0", name="time_limit_positive"),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(40), unique=True)
@@ -231,6 +232,78 @@ class Procedure(Bilingual, db.Model):
     name_en: Mapped[str] = mapped_column(sa.String(500), default="")
     field_id: Mapped[int] = mapped_column(sa.ForeignKey("fields.id"), index=True)
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    # A procedure for a new project creates the project together with the dossier.
+    creates_project: Mapped[bool] = mapped_column(default=False)
+    # What approving its result does to the project's certificate record, and whether the
+    # project must already hold a certificate to start it (adjustment, transfer, ...).
+    certificate_effect: Mapped[CertificateEffect] = mapped_column(
+        str_enum(CertificateEffect), default=CertificateEffect.NONE
+    )
+    requires_certificate: Mapped[bool] = mapped_column(default=False)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    sort_order: Mapped[int] = mapped_column(default=0)
+    # Lower-case text without diacritics, so "giay phep" finds "Giấy phép".
+    search_text: Mapped[str] = mapped_column(sa.Text, default="")
+
+    field: Mapped[Field] = relationship()
+    unit: Mapped[Unit] = relationship(back_populates="procedures")
+    versions: Mapped[list["ProcedureVersion"]] = relationship(
+        back_populates="procedure", order_by="ProcedureVersion.number", cascade="all, delete-orphan",
+    )
+
+    @property
+    def issues_certificate(self) -> bool:
+        """Its approval records a certificate entry (number or date) on the project."""
+        return self.certificate_effect is not CertificateEffect.NONE
+
+    @property
+    def amends_certificate(self) -> bool:
+        return self.certificate_effect.is_amendment
+
+    def version_on(self, day: date) -> Optional["ProcedureVersion"]:
+        """The published version in force on `day`, if any (the versions must be loaded)."""
+        return in_force(self.versions, day)
+
+    def next_version(self, day: date) -> Optional["ProcedureVersion"]:
+        """A published version that takes effect after `day`: the public page announces it."""
+        return upcoming(self.versions, day)
+
+
+def in_force(versions, day: date) -> Optional["ProcedureVersion"]:
+    return next((v for v in versions if v.is_published and v.covers(day)), None)
+
+
+def upcoming(versions, day: date) -> Optional["ProcedureVersion"]:
+    later = [v for v in versions if v.is_published and v.effective_from and v.effective_from > day]
+    return min(later, key=lambda v: v.effective_from, default=None)
+
+
+# Values of a version the administrator may mark "to be verified" (a lawyer's check).
+VERIFIABLE = ("legal_basis", "time_limit", "fee", "documents", "approval_chain", "step_days", "form_fields",
+              "dossier_sets", "effective_from", "effective_to", "national_code", "result", "online_level")
+
+
+class ProcedureVersion(Bilingual, db.Model):
+    """One legal version of a procedure: what the law in force over its effective period
+    sets. A draft (no `published_at`) is the administrator's to edit; a published version
+    never changes what a dossier bound to it was told (only its end date, when a later
+    version takes over)."""
+
+    __tablename__ = "procedure_versions"
+    __table_args__ = (
+        sa.UniqueConstraint("procedure_id", "number"),
+        sa.CheckConstraint("time_limit_days IS NULL OR time_limit_days > 0", name="time_limit_positive"),
+        sa.CheckConstraint("effective_to IS NULL OR effective_from IS NULL OR effective_to >= effective_from",
+                           name="period_in_order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procedure_id: Mapped[int] = mapped_column(sa.ForeignKey("procedures.id"), index=True)
+    number: Mapped[int]
+    effective_from: Mapped[Optional[date]]
+    effective_to: Mapped[Optional[date]]
+    legal_basis_vi: Mapped[str] = mapped_column(sa.Text, default="")
+    legal_basis_en: Mapped[str] = mapped_column(sa.Text, default="")
     time_limit_days: Mapped[Optional[int]]
     time_limit_kind: Mapped[TimeLimitKind] = mapped_column(
         str_enum(TimeLimitKind), default=TimeLimitKind.WORKING_DAYS
@@ -240,22 +313,12 @@ class Procedure(Bilingual, db.Model):
     fee_amount: Mapped[Optional[int]]  # VND; None when the fee is described in words
     fee_vi: Mapped[str] = mapped_column(sa.Text, default="")
     fee_en: Mapped[str] = mapped_column(sa.Text, default="")
-    legal_basis_vi: Mapped[str] = mapped_column(sa.Text, default="")
-    legal_basis_en: Mapped[str] = mapped_column(sa.Text, default="")
     result_vi: Mapped[str] = mapped_column(sa.Text, default="")
     result_en: Mapped[str] = mapped_column(sa.Text, default="")
     online_level: Mapped[OnlineLevel] = mapped_column(str_enum(OnlineLevel))
     supplement_clock: Mapped[SupplementClock] = mapped_column(
         str_enum(SupplementClock), default=SupplementClock.PAUSE
     )
-    # A procedure for a new project creates the project together with the dossier.
-    creates_project: Mapped[bool] = mapped_column(default=False)
-    # What approving its result does to the project's certificate record, and whether the
-    # project must already hold a certificate to start it (adjustment, transfer, ...).
-    certificate_effect: Mapped[CertificateEffect] = mapped_column(
-        str_enum(CertificateEffect), default=CertificateEffect.NONE
-    )
-    requires_certificate: Mapped[bool] = mapped_column(default=False)
     approval_chain: Mapped[ApprovalChain] = mapped_column(str_enum(ApprovalChain), default=ApprovalChain.LEADER)
     # Supplement requests allowed while the dossier is being processed (Decision 766: one;
     # a procedure whose law allows more may say so, and then a second one makes it late).
@@ -267,34 +330,37 @@ class Procedure(Bilingual, db.Model):
     form_fields: Mapped[list] = mapped_column(sa.JSON, default=list)
     # Sets (bộ) of the dossier the investor hands in, printed on the receipt.
     dossier_sets: Mapped[int] = mapped_column(default=1)
-    effective_from: Mapped[Optional[date]]
-    effective_to: Mapped[Optional[date]]
-    is_active: Mapped[bool] = mapped_column(default=True)
-    sort_order: Mapped[int] = mapped_column(default=0)
-    # Lower-case text without diacritics, so "giay phep" finds "Giấy phép".
-    search_text: Mapped[str] = mapped_column(sa.Text, default="")
+    # Names from VERIFIABLE whose value awaits a lawyer's check (shown to administrators).
+    verify: Mapped[list] = mapped_column(sa.JSON, default=list)
+    published_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # Created or changed in the administration: `flask catalogue load` then leaves it.
+    edited_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
-    field: Mapped[Field] = relationship()
-    unit: Mapped[Unit] = relationship(back_populates="procedures")
+    procedure: Mapped[Procedure] = relationship(back_populates="versions")
     documents: Mapped[list["RequiredDocument"]] = relationship(
-        back_populates="procedure",
+        back_populates="version",
         order_by="RequiredDocument.position",
         cascade="all, delete-orphan",
     )
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    def covers(self, day: date) -> bool:
+        return bool(self.effective_from and self.effective_from <= day
+                    and (self.effective_to is None or day <= self.effective_to))
+
+    def is_in_force(self, on: date) -> bool:
+        return self.is_published and self.covers(on)
+
+    def to_verify(self, name: str) -> bool:
+        return name in (self.verify or ())
 
     def field_label(self, spec: dict) -> str:
         from portal.i18n import current_language
 
         return spec.get(f"label_{current_language()}") or spec.get("label_vi", spec["key"])
-
-    @property
-    def issues_certificate(self) -> bool:
-        """Its approval records a certificate entry (number or date) on the project."""
-        return self.certificate_effect is not CertificateEffect.NONE
-
-    @property
-    def amends_certificate(self) -> bool:
-        return self.certificate_effect.is_amendment
 
     def step_share(self, step: str) -> float:
         """Working days allotted to `step` of the internal process ("review" only when the
@@ -303,22 +369,15 @@ class Procedure(Bilingual, db.Model):
             return 0
         return float((self.step_days or {}).get(step, DEFAULT_STEP_DAYS[step]))
 
-    def is_in_force(self, on: date) -> bool:
-        if not self.is_active:
-            return False
-        if self.effective_from and on < self.effective_from:
-            return False
-        return not (self.effective_to and on > self.effective_to)
-
 
 class RequiredDocument(Bilingual, db.Model):
     """One line of a procedure's dossier (thành phần hồ sơ)."""
 
     __tablename__ = "required_documents"
-    __table_args__ = (sa.UniqueConstraint("procedure_id", "position"),)
+    __table_args__ = (sa.UniqueConstraint("version_id", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    procedure_id: Mapped[int] = mapped_column(sa.ForeignKey("procedures.id", ondelete="CASCADE"))
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("procedure_versions.id", ondelete="CASCADE"))
     position: Mapped[int]
     name_vi: Mapped[str] = mapped_column(sa.Text)
     name_en: Mapped[str] = mapped_column(sa.Text, default="")
@@ -329,5 +388,8 @@ class RequiredDocument(Bilingual, db.Model):
     copies: Mapped[int] = mapped_column(default=0)
     # Comma-separated extensions, e.g. "pdf,docx"; empty means the portal's defaults.
     accepted_types: Mapped[str] = mapped_column(sa.String(120), default="")
+    # The blank form the law provides for this document (a file in the portal's storage).
+    blank_form_key: Mapped[str] = mapped_column(sa.String(255), default="")
+    blank_form_name: Mapped[str] = mapped_column(sa.String(255), default="")
 
-    procedure: Mapped[Procedure] = relationship(back_populates="documents")
+    version: Mapped[ProcedureVersion] = relationship(back_populates="documents")

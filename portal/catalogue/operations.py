@@ -21,7 +21,9 @@ from portal.catalogue.models import (
     Field,
     OnlineLevel,
     Organisation,
+    VERIFIABLE,
     Procedure,
+    ProcedureVersion,
     RequiredDocument,
     SupplementClock,
     TimeLimitKind,
@@ -30,6 +32,7 @@ from portal.catalogue.models import (
     Zone,
     ZoneKind,
 )
+from portal.db import utcnow
 from portal.extensions import db
 from portal.text import fold
 
@@ -76,20 +79,23 @@ def load_catalogue(data: dict) -> Counter:
     return stats
 
 
+# What a procedure is, as the Board names and routes it; the rest of a procedure's entry (or of
+# each entry of its `versions`) is what the law sets, kept per version.
+PROCEDURE_KEYS = {"code", "national_code", "name_vi", "name_en", "field", "unit", "creates_project",
+                  "certificate_effect", "requires_certificate", "is_active", "sort_order", "versions"}
+
+
 def _load_procedure(item: dict, order: int, units: dict, fields: dict, stats: Counter) -> None:
     code = item["code"]
     try:
         unit, field = units[item["unit"]], fields[item["field"]]
     except KeyError as exc:
         raise CatalogueError(f"procedure {code}: unknown unit or field {exc}") from exc
-    values = {
-        k: v for k, v in _plain(item).items() if k not in {"unit", "field", "documents"}
-    }
     try:
         effect = CertificateEffect(item.get("certificate_effect", "none"))
-        chain = ApprovalChain(item.get("approval_chain", "leader"))
     except ValueError as exc:
         raise CatalogueError(f"procedure {code}: {exc}") from exc
+    values = {k: v for k, v in _plain(item).items() if k in PROCEDURE_KEYS - {"unit", "field"}}
     values.update(
         unit=unit,
         field=field,
@@ -98,31 +104,98 @@ def _load_procedure(item: dict, order: int, units: dict, fields: dict, stats: Co
         # An adjustment, re-issue or termination needs a certificate to act on.
         requires_certificate=bool(item.get("requires_certificate", effect in (
             CertificateEffect.AMEND, CertificateEffect.TRANSFER, CertificateEffect.REISSUE, CertificateEffect.TERMINATE))),
-        approval_chain=chain,
-        step_days=_step_days(code, item.get("step_days") or {}, item.get("time_limit_days"),
-                             item.get("time_limit_kind", "working_days")),
-        time_limit_kind=TimeLimitKind(item.get("time_limit_kind", "working_days")),
-        online_level=OnlineLevel(item["online_level"]),
-        supplement_clock=SupplementClock(item.get("supplement_clock", "pause")),
-        effective_from=_date(item.get("effective_from")),
-        effective_to=_date(item.get("effective_to")),
-        form_fields=_form_fields(code, item.get("form_fields") or []),
         search_text=fold(" ".join([code, item.get("name_vi", ""), item.get("name_en", "")])),
     )
     procedure = _upsert(Procedure, code, values, stats)
+    # A procedure without `versions` is one version, described by its own entry.
+    versions = item.get("versions") or [{k: v for k, v in item.items() if k not in PROCEDURE_KEYS}]
+    specs = [_version_values(code, number, spec) for number, spec in enumerate(versions, start=1)]
+    check_periods(code, [(number, v["effective_from"], v["effective_to"]) for number, (v, _docs) in
+                         enumerate(specs, start=1)])
+    existing = {version.number: version for version in procedure.versions}
+    for number, (version_values, documents) in enumerate(specs, start=1):
+        version = existing.get(number)
+        if version is not None and version.edited_at is not None:
+            stats["procedure_versions kept as changed in the administration"] += 1
+            continue
+        if version is None:
+            version = ProcedureVersion(number=number, published_at=utcnow())
+            procedure.versions.append(version)
+            stats["procedure_versions created"] += 1
+        if _assign(version, version_values):
+            stats["procedure_versions updated"] += int(version.id is not None)
+        _load_documents(version, documents, stats)
 
-    documents = item.get("documents") or []
-    existing = {doc.position: doc for doc in procedure.documents}
-    for position, doc in enumerate(documents, start=1):
-        doc_values = {"position": position, **_plain(doc)}
-        current = existing.pop(position, None)
+
+def _version_values(code: str, number: int, item: dict) -> tuple[dict, list]:
+    where = f"procedure {code} version {number}"
+    values = {k: v for k, v in _plain(item).items()}
+    try:
+        values.update(
+            approval_chain=ApprovalChain(item.get("approval_chain", "leader")),
+            time_limit_kind=TimeLimitKind(item.get("time_limit_kind", "working_days")),
+            online_level=OnlineLevel(item["online_level"]),
+            supplement_clock=SupplementClock(item.get("supplement_clock", "pause")),
+        )
+    except (KeyError, ValueError) as exc:
+        raise CatalogueError(f"{where}: {exc}") from exc
+    values.update(
+        step_days=_step_days(where, item.get("step_days") or {}, item.get("time_limit_days"),
+                             item.get("time_limit_kind", "working_days")),
+        effective_from=_date(item.get("effective_from")),
+        effective_to=_date(item.get("effective_to")),
+        form_fields=_form_fields(where, item.get("form_fields") or []),
+        verify=_verify(where, item.get("verify") or []),
+    )
+    documents = [{"position": position, **_plain(doc)} for position, doc in enumerate(item.get("documents") or [], 1)]
+    problem = version_problem(values, documents)
+    if problem:
+        raise CatalogueError(f"{where}: {problem}")
+    return values, documents
+
+
+def version_problem(values: dict, documents: list[dict]) -> str:
+    """Why a version cannot be published, in a sentence (empty when it can): it needs a
+    start date, a time limit of at least one day when it has one, and a mandatory document."""
+    if values.get("effective_from") is None:
+        return "effective_from is required"
+    if values.get("time_limit_days") is not None and values["time_limit_days"] < 1:
+        return "time_limit_days must be at least 1 (or empty when the law sets no limit)"
+    if not any(doc.get("is_mandatory", True) for doc in documents):
+        return "at least one document must be mandatory"
+    return ""
+
+
+def check_periods(code: str, periods: list[tuple[int, date | None, date | None]]) -> None:
+    """The effective periods of a procedure's versions follow each other without overlap."""
+    ordered = sorted((start, number, end) for number, start, end in periods if start is not None)
+    for (start, number, end), (later_start, later, _end) in zip(ordered, ordered[1:]):
+        if end is None or end >= later_start:
+            raise CatalogueError(f"procedure {code} version {number}: its period from {start} overlaps version "
+                                 f"{later} (from {later_start}); end it before {later_start}")
+    for start, number, end in ordered:
+        if end is not None and end < start:
+            raise CatalogueError(f"procedure {code} version {number}: it ends before it starts")
+
+
+def _verify(where: str, names: list) -> list[str]:
+    unknown = set(names) - set(VERIFIABLE)
+    if unknown:
+        raise CatalogueError(f"{where}: verify names unknown values {sorted(unknown)}; use {list(VERIFIABLE)}")
+    return list(names)
+
+
+def _load_documents(version: ProcedureVersion, documents: list[dict], stats: Counter) -> None:
+    existing = {doc.position: doc for doc in version.documents}
+    for doc_values in documents:
+        current = existing.pop(doc_values["position"], None)
         if current is None:
-            procedure.documents.append(RequiredDocument(**doc_values))
+            version.documents.append(RequiredDocument(**doc_values))
             stats["required_documents created"] += 1
         elif _assign(current, doc_values):
             stats["required_documents updated"] += 1
     for stale in existing.values():
-        procedure.documents.remove(stale)
+        version.documents.remove(stale)
         stats["required_documents removed"] += 1
 
 
@@ -131,29 +204,29 @@ FIELD_TYPES = {"text", "textarea", "number", "date"}
 PROJECT_FIELDS = {"total_capital_vnd", "total_capital_usd", "land_area_m2", "workforce", "schedule", "objectives"}
 
 
-def _form_fields(code: str, specs: list) -> list[dict]:
+def _form_fields(where: str, specs: list) -> list[dict]:
     for spec in specs:
         if not spec.get("key") or spec.get("type", "text") not in FIELD_TYPES:
-            raise CatalogueError(f"procedure {code}: a form field needs a key and a type in {sorted(FIELD_TYPES)}")
+            raise CatalogueError(f"{where}: a form field needs a key and a type in {sorted(FIELD_TYPES)}")
         if spec.get("project_field") not in (None, *PROJECT_FIELDS):
-            raise CatalogueError(f"procedure {code}: project_field must be one of {sorted(PROJECT_FIELDS)}")
+            raise CatalogueError(f"{where}: project_field must be one of {sorted(PROJECT_FIELDS)}")
     return [{"type": "text", "required": False, **spec} for spec in specs]
 
 
-def _step_days(code: str, given: dict, limit, kind: str) -> dict:
+def _step_days(where: str, given: dict, limit, kind: str) -> dict:
     """The procedure's split of its time limit between steps (working days, halves allowed);
     the steps it names must leave the specialist some of a working-day limit."""
     unknown = set(given) - set(STEPS)
     if unknown:
-        raise CatalogueError(f"procedure {code}: unknown steps {sorted(unknown)}; steps are {list(STEPS)}")
+        raise CatalogueError(f"{where}: unknown steps {sorted(unknown)}; steps are {list(STEPS)}")
     try:
         days = {step: float(value) for step, value in given.items()}
     except (TypeError, ValueError) as exc:
-        raise CatalogueError(f"procedure {code}: step_days must be numbers of working days") from exc
+        raise CatalogueError(f"{where}: step_days must be numbers of working days") from exc
     if any(value < 0 for value in days.values()):
-        raise CatalogueError(f"procedure {code}: step_days cannot be negative")
+        raise CatalogueError(f"{where}: step_days cannot be negative")
     if days and limit and kind == "working_days" and sum(days.values()) >= limit:
-        raise CatalogueError(f"procedure {code}: step_days take {sum(days.values())} of its {limit} working days")
+        raise CatalogueError(f"{where}: step_days take {sum(days.values())} of its {limit} working days")
     return days
 
 

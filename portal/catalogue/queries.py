@@ -1,12 +1,14 @@
 """Read helpers for the public catalogue."""
 from __future__ import annotations
 
+from datetime import date
 from itertools import groupby
 from typing import Optional
 
+import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from portal.catalogue.models import Field, Organisation, Procedure, Unit, Zone
+from portal.catalogue.models import Field, Organisation, Procedure, ProcedureVersion, Unit, Zone, in_force
 from portal.extensions import db
 from portal.services.reference import cached, detached_copy
 from portal.text import fold
@@ -32,7 +34,11 @@ def _reference() -> dict:
             procedure.field, procedure.unit = by_id[("field", row.field_id)], by_id[("unit", row.unit_id)]
             procedures.append(procedure)
         procedures.sort(key=lambda p: (p.field.sort_order, p.sort_order, p.id))
-        return {"units": units, "fields": fields, "zones": zones, "procedures": procedures}
+        versions: dict[int, list] = {}
+        for row in db.session.scalars(db.select(ProcedureVersion).where(ProcedureVersion.published_at.is_not(None))
+                                      .order_by(ProcedureVersion.number)):
+            versions.setdefault(row.procedure_id, []).append(detached_copy(row))
+        return {"units": units, "fields": fields, "zones": zones, "procedures": procedures, "versions": versions}
 
     return cached("catalogue", load)
 
@@ -72,12 +78,33 @@ def group_procedures(procedures: list[Procedure], by: str) -> list[tuple[object,
     return [(group, list(items)) for group, items in groupby(ordered, key=key)]
 
 
+def versions_in_force(procedures: list[Procedure], day: date) -> dict[int, ProcedureVersion]:
+    """{procedure id: its published version in force on `day`} from the kept copies (the
+    catalogue list shows each one's online level without a query per row)."""
+    kept = _reference()["versions"]
+    found = {p.id: in_force(kept.get(p.id, ()), day) for p in procedures}
+    return {key: version for key, version in found.items() if version is not None}
+
+
+def version_in_force(procedure_id: int, day: date) -> Optional[ProcedureVersion]:
+    """The published version of a procedure in force on `day`, if any: the one a dossier
+    started that day is bound to."""
+    return db.session.scalar(
+        db.select(ProcedureVersion)
+        .where(ProcedureVersion.procedure_id == procedure_id, ProcedureVersion.published_at.is_not(None),
+               ProcedureVersion.effective_from <= day,
+               sa.or_(ProcedureVersion.effective_to.is_(None), ProcedureVersion.effective_to >= day))
+        .order_by(ProcedureVersion.effective_from.desc()).limit(1))
+
+
 def procedure_by_code(code: str) -> Optional[Procedure]:
+    """An active procedure with its versions and their documents (the public page shows the
+    version in force and announces a published later one)."""
     return db.session.scalar(
         db.select(Procedure)
         .where(Procedure.code == code, Procedure.is_active.is_(True))
-        .options(selectinload(Procedure.documents), selectinload(Procedure.unit),
-                 selectinload(Procedure.field))
+        .options(selectinload(Procedure.versions).selectinload(ProcedureVersion.documents),
+                 selectinload(Procedure.unit), selectinload(Procedure.field))
     )
 
 

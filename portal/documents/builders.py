@@ -90,11 +90,11 @@ def agency_head() -> dict:
 
 def _request_details(dossier) -> list[dict]:
     """The procedure's own fields as filled in: what was asked, amounts grouped the Vietnamese way."""
-    procedure = dossier.procedure
+    version = dossier.version
     with force_locale("vi"):
         return [{"label": spec.get("label_vi") or spec["key"],
                  "value": format_field_value(spec, dossier.field_values.get(spec["key"]))}
-                for spec in procedure.form_fields if dossier.field_values.get(spec["key"]) not in (None, "")]
+                for spec in version.form_fields if dossier.field_values.get(spec["key"]) not in (None, "")]
 
 
 def _base(dossier, number: str, issued=None) -> dict:
@@ -159,9 +159,9 @@ def stop(dossier, number: str, serial: int, stage: State, withdrawal: bool, reas
 
 
 def receipt(dossier, number: str, serial: int) -> dict:
-    procedure = dossier.procedure
+    version = dossier.version
     documents = []
-    for doc in procedure.documents:
+    for doc in version.documents:
         files = dossier.files_for(doc)
         if files:
             documents.append({"name": doc.name_vi, "originals": doc.originals, "copies": doc.copies,
@@ -173,10 +173,10 @@ def receipt(dossier, number: str, serial: int) -> dict:
     return {
         **_base(dossier, number, issued=received),
         "documents": documents,
-        "sets": procedure.dossier_sets,
-        "time_limit_days": procedure.time_limit_days,
-        "time_limit_kind": procedure.time_limit_kind.value,
-        "time_limit_note": procedure.time_limit_note_vi,
+        "sets": version.dossier_sets,
+        "time_limit_days": version.time_limit_days,
+        "time_limit_kind": version.time_limit_kind.value,
+        "time_limit_note": version.time_limit_note_vi,
         "due": _moment(dossier.due_at) if dossier.due_at else None,
         "return_method": dossier.return_method.value,
         "book": {"number": f"01/{dossier.book_year}", "serial": dossier.book_serial},
@@ -193,11 +193,10 @@ def step_deadlines(dossier, hours) -> dict[str, object]:
     signature 1, the return 0.5), forward from reception and back from the legal due date.
     A limit too short for the fixed steps (3 working days) shrinks them in proportion, so
     that they take half of it and the specialist keeps the other half."""
-    procedure = dossier.procedure
     if dossier.received_at is None or dossier.legal_due_at is None:
         return {}
     calendar = overrides()
-    share = {step: procedure.step_share(step) for step in STEPS}
+    share = {step: dossier.version.step_share(step) for step in STEPS}
     available = working_days_between(office_day(dossier.received_at, calendar, hours),
                                      dossier.legal_due_at.astimezone(LOCAL_TZ).date(), calendar)
     fixed = sum(share.values())
@@ -270,7 +269,7 @@ def _first_reviewer_is_head(dossier) -> bool:
     from portal.accounts.models import Role
     from portal.dossiers.workflow import first_signer
 
-    return first_signer(dossier.procedure.approval_chain) is Role.DEPARTMENT_HEAD
+    return first_signer(dossier.version.approval_chain) is Role.DEPARTMENT_HEAD
 
 
 def control(dossier, number: str, serial: int, rows: list[dict]) -> dict:

@@ -11,7 +11,7 @@ from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Enterprise, Role, User
-from portal.catalogue.models import Procedure, RequiredDocument, Unit
+from portal.catalogue.models import Procedure, ProcedureVersion, RequiredDocument, Unit
 from portal.db import UTCDateTime, str_enum, utcnow
 from portal.dossiers.timeliness import Timeliness
 from portal.dossiers.workflow import PUBLIC_NOTE_ACTIONS, Action, Proposal, State, can_apply
@@ -147,6 +147,9 @@ class Dossier(db.Model):
     enterprise_id: Mapped[int] = mapped_column(sa.ForeignKey("enterprises.id"))
     project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id"))
     procedure_id: Mapped[int] = mapped_column(sa.ForeignKey("procedures.id"))
+    # The procedure's legal version in force when the dossier was started: its checklist,
+    # fields, time limit and signers apply to the end, whatever version comes later.
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("procedure_versions.id"), index=True)
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))  # the handling unit
     state: Mapped[State] = mapped_column(str_enum(State), default=State.DRAFT)
     return_method: Mapped[ReturnMethod] = mapped_column(str_enum(ReturnMethod), default=ReturnMethod.AT_DESK)
@@ -195,6 +198,7 @@ class Dossier(db.Model):
     enterprise: Mapped[Enterprise] = relationship()
     project: Mapped[Project] = relationship()
     procedure: Mapped[Procedure] = relationship()
+    version: Mapped[ProcedureVersion] = relationship()
     unit: Mapped[Unit] = relationship()
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     received_by: Mapped[Optional[User]] = relationship(foreign_keys=[received_by_id])

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Callable
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -30,7 +30,7 @@ from portal.dossiers.timeliness import of_dossier
 from portal.dossiers.workflow import State
 from portal.services import exports
 from portal.services.storage import get_storage
-from portal.web import attempt, roles_required, writes_on_get
+from portal.web import attempt, roles_required, send_stored, writes_on_get
 
 bp = Blueprint("officer", __name__, url_prefix="/officer")
 officers_only = roles_required(*OFFICER_ROLES)
@@ -101,7 +101,7 @@ def _forms(dossier, bound: str = "") -> dict:
 
     return {
         "receive": make("receive", forms.ReceiveForm, prefix="receive"),
-        "supplement": make("supplement", forms.SupplementForm, dossier.procedure.documents),
+        "supplement": make("supplement", forms.SupplementForm, dossier.version.documents),
         "refuse": make("refuse", forms.RefuseForm),
         "assign": make("assign", forms.AssignForm, queries.specialists_of(dossier.unit_id)),
         "propose": make("propose", forms.ProposeResultForm),
@@ -231,15 +231,12 @@ def control_slip(dossier_id: int):
 def view_file(dossier_id: int, file_id: int):
     """PDF and images open in the browser, sandboxed; other files are downloaded."""
     record = queries.file_for(current_user, dossier_id, file_id) or abort(404)
-    storage = get_storage()
-    if not storage.exists(record.storage_key):
-        abort(404)
+    if not get_storage().exists(record.storage_key):
+        abort(404)  # before the audit line: nothing was read
     audit.record("file.view", actor=current_user, target=f"dossier {dossier_id} file {file_id}",
                  detail=record.original_name)
     inline = record.is_inline_viewable
-    response = send_file(storage.local_path(record.storage_key), mimetype=record.content_type,
-                         as_attachment=not inline, download_name=record.original_name, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
+    response = send_stored(record.storage_key, record.original_name, record.content_type, inline=inline)
     if inline:
         response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; object-src 'self'"
     return response
@@ -267,7 +264,7 @@ def _book_rows(dossiers):
                      reason=d.decision_note)
         else:
             note = d.state.title if d.state.is_final or d.outcome else ""
-        yield [d.book_serial, d.code, d.procedure.name, d.procedure.dossier_sets, enterprise.name,
+        yield [d.book_serial, d.code, d.procedure.name, d.version.dossier_sets, enterprise.name,
                contact, d.unit.name, d.received_at, d.due_at, d.received_at,
                d.finished_at if d.outcome else None, d.returned_at, note]
 

@@ -22,7 +22,8 @@ from flask_babel import gettext as _
 from portal.accounts.models import Role, User
 from portal.calendar import LOCAL_TZ, OfficeHours, due_at, is_working_day, paused_days, shift
 from portal.calendar.queries import overrides
-from portal.catalogue.models import CertificateEffect, Procedure, RequiredDocument, SupplementClock
+from portal.catalogue import queries as catalogue_queries
+from portal.catalogue.models import CertificateEffect, Procedure, ProcedureVersion, RequiredDocument, SupplementClock
 from portal.catalogue.queries import organisation
 from portal.db import utcnow
 from portal.documents import operations as slips
@@ -100,7 +101,8 @@ def start_dossier(*, user, procedure: Procedure, project: Project) -> Dossier:
     """
     if project.enterprise_id not in user.enterprise_ids:
         raise DossierError(_("This project does not belong to your enterprise."))
-    if not procedure.is_in_force(utcnow().date()):
+    version = catalogue_queries.version_in_force(procedure.id, utcnow().astimezone(LOCAL_TZ).date())
+    if version is None or not procedure.is_active:
         raise DossierError(_("This procedure is not open for new dossiers."))
     if procedure.requires_certificate and not project.has_certificate:
         raise DossierError(_("This procedure is for a project that already has an investment registration "
@@ -110,6 +112,7 @@ def start_dossier(*, user, procedure: Procedure, project: Project) -> Dossier:
         enterprise_id=project.enterprise_id,
         project=project,
         procedure=procedure,
+        version=version,
         unit_id=procedure.unit_id,
         created_by=user,
         field_values={},
@@ -121,7 +124,7 @@ def start_dossier(*, user, procedure: Procedure, project: Project) -> Dossier:
 
 def save_draft(dossier: Dossier, user, *, field_values: dict, return_method: str) -> None:
     _check_editable(dossier, user)
-    known = {spec["key"] for spec in dossier.procedure.form_fields}
+    known = {spec["key"] for spec in dossier.version.form_fields}
     dossier.field_values = {k: v for k, v in field_values.items() if k in known}
     dossier.return_method = ReturnMethod(return_method)
     db.session.flush()
@@ -130,7 +133,7 @@ def save_draft(dossier: Dossier, user, *, field_values: dict, return_method: str
 def add_file(dossier: Dossier, user, document: Optional[RequiredDocument], upload) -> DossierFile:
     """Attach a file to a draft for one of the procedure's documents."""
     _check_editable(dossier, user)
-    if document is not None and document.procedure_id != dossier.procedure_id:
+    if document is not None and document.version_id != dossier.version_id:
         raise DossierError(_("This document is not part of the procedure."))
     return store_upload(dossier, user, upload, document=document)
 
@@ -223,12 +226,12 @@ def missing_items(dossier: Dossier) -> list[str]:
     """Everything that stops the dossier from being submitted, in words for the investor."""
     missing = [
         _("No file for: %(document)s", document=doc.name)
-        for doc in dossier.procedure.documents
+        for doc in dossier.version.documents
         if doc.is_mandatory and not dossier.files_for(doc)
     ]
-    for spec in dossier.procedure.form_fields:
+    for spec in dossier.version.form_fields:
         if spec.get("required") and not str(dossier.field_values.get(spec["key"], "")).strip():
-            missing.append(_("Not filled in: %(field)s", field=dossier.procedure.field_label(spec)))
+            missing.append(_("Not filled in: %(field)s", field=dossier.version.field_label(spec)))
     return missing
 
 
@@ -276,14 +279,14 @@ def receive_dossier(dossier: Dossier, officer, at: Optional[datetime] = None, no
     if not dossier.can_receive(officer):
         raise DossierError(_("This dossier cannot be received now."))
     now = at or utcnow()
-    procedure = dossier.procedure
+    version = dossier.version
     with transition(dossier, Action.RECEIVE, officer, note=note, at=now):
         dossier.received_at = now
         dossier.received_by = officer
         dossier.channel = Channel(channel)
-        if procedure.time_limit_days:
+        if version.time_limit_days:
             dossier.legal_due_at = dossier.due_at = due_at(
-                now, procedure.time_limit_days, procedure.time_limit_kind.value, overrides(), office_hours())
+                now, version.time_limit_days, version.time_limit_kind.value, overrides(), office_hours())
         _enter_in_book(dossier, now)
     slips.issue(dossier, SlipKind.RECEIPT)
 
@@ -322,7 +325,7 @@ def request_supplement(dossier: Dossier, officer, items: list[dict], note: str =
     if not workflow.can_apply(dossier, Action.REQUEST_SUPPLEMENT, officer):
         raise DossierError(_("You cannot do this on this dossier now."))
     if dossier.state is State.IN_PROGRESS:
-        allowed = dossier.procedure.processing_supplements
+        allowed = dossier.version.processing_supplements
         if len(dossier.processing_supplements) >= allowed:
             raise DossierError(_("A supplement was already requested during processing. The law allows one "
                                  "request listing everything at once; this procedure allows %(n)d.", n=allowed))
@@ -337,7 +340,7 @@ def request_supplement(dossier: Dossier, officer, items: list[dict], note: str =
     if any(not item["description"] or not item["reason"] for item in cleaned):
         raise DossierError(_("Each item needs what is to be supplemented and why."))
     now = utcnow()
-    documents = {doc.id: doc for doc in dossier.procedure.documents}
+    documents = {doc.id: doc for doc in dossier.version.documents}
     note = (note or "").strip()
     with transition(dossier, Action.REQUEST_SUPPLEMENT, officer, note=note, at=now):
         request = SupplementRequest(dossier=dossier, requested_by=officer, origin_state=dossier.state,
@@ -385,9 +388,9 @@ def resubmit_supplement(dossier: Dossier, user) -> None:
 
 
 def _resume_clock(dossier: Dossier, now: datetime) -> None:
-    procedure = dossier.procedure
-    limit, kind = procedure.time_limit_days, procedure.time_limit_kind.value
-    if procedure.supplement_clock is SupplementClock.RESTART:
+    version = dossier.version
+    limit, kind = version.time_limit_days, version.time_limit_kind.value
+    if version.supplement_clock is SupplementClock.RESTART:
         legal = due_at(now, limit, kind, overrides(), office_hours())
     else:
         waits = [(r.created_at, r.answered_at) for r in dossier.processing_supplements if r.answered_at]
@@ -421,7 +424,7 @@ def _propose(dossier: Dossier, specialist, action: Action, proposal: Proposal, n
                 raise DossierError(_("Attach the draft result document."))
             store_upload(dossier, specialist, draft, kind=FileKind.DRAFT_RESULT)
         dossier.proposal, dossier.proposal_note = proposal, (note or "").strip()
-        dossier.awaiting_signer = workflow.first_signer(dossier.procedure.approval_chain)
+        dossier.awaiting_signer = workflow.first_signer(dossier.version.approval_chain)
 
 
 def propose_result(dossier: Dossier, specialist, draft_upload, note: str = "") -> None:
@@ -452,10 +455,10 @@ def realign_awaited_signers() -> int:
     moved = 0
     for chain, (reviewer, signer) in workflow.SIGNERS.items():
         in_chain = [role for role in (reviewer, signer) if role is not None]
-        procedures = db.select(Procedure.id).where(Procedure.approval_chain == chain)
+        versions = db.select(ProcedureVersion.id).where(ProcedureVersion.approval_chain == chain)
         moved += db.session.execute(
             sa.update(Dossier)
-            .where(Dossier.state == State.PENDING_APPROVAL, Dossier.procedure_id.in_(procedures),
+            .where(Dossier.state == State.PENDING_APPROVAL, Dossier.version_id.in_(versions),
                    sa.or_(Dossier.awaiting_signer.is_(None), Dossier.awaiting_signer.not_in(in_chain)))
             .values(awaiting_signer=workflow.first_signer(chain))
             .execution_options(synchronize_session=False)
@@ -506,7 +509,7 @@ def _record_certificate(dossier: Dossier, approver, number: str, issued_on, amen
         return
     # The certified values first: the entry records the figures of the certificate it makes.
     if effect is CertificateEffect.ISSUE or effect.is_amendment:
-        project_ops.apply_certified_values(project, procedure.form_fields, dossier.field_values)
+        project_ops.apply_certified_values(project, dossier.version.form_fields, dossier.field_values)
     try:
         project_ops.record_certificate(project, effect, number, issued_on, dossier_id=dossier.id,
                                        recorded_by=approver, amendment_no=amendment_no)
@@ -573,9 +576,9 @@ def issue_apology(dossier: Dossier, officer, new_due: datetime, reason: str) -> 
     if new_due <= dossier.due_at:
         raise DossierError(_("The new appointment must be later than the current one (%(due)s).",
                              due=dossier.due_at.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y")))
-    procedure = dossier.procedure
-    latest = shift(dossier.legal_due_at or dossier.due_at, procedure.time_limit_days or 0,
-                   procedure.time_limit_kind.value, overrides())
+    version = dossier.version
+    latest = shift(dossier.legal_due_at or dossier.due_at, version.time_limit_days or 0,
+                   version.time_limit_kind.value, overrides())
     if new_due.astimezone(LOCAL_TZ).date() > latest.astimezone(LOCAL_TZ).date():
         raise DossierError(_("The new appointment cannot be later than %(date)s: the due date plus the "
                              "procedure's time limit once more.",

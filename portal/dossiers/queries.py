@@ -103,11 +103,11 @@ def tracked_dossier(code: str, key: str) -> Optional[Dossier]:
 # migration 0009 serves: the open states by unit or assignee, then the date, then the id.
 
 # What a list shows of each dossier, joined in the same query (each is one row per dossier).
-_LIST_OPTIONS = (joinedload(Dossier.procedure), joinedload(Dossier.enterprise), joinedload(Dossier.unit),
-                 joinedload(Dossier.assignee))
+_LIST_OPTIONS = (joinedload(Dossier.procedure), joinedload(Dossier.version), joinedload(Dossier.enterprise),
+                 joinedload(Dossier.unit), joinedload(Dossier.assignee))
 # The same fetched apart, for a page the database must sort (search): it sorts narrow rows.
-_SEPARATE_OPTIONS = (selectinload(Dossier.procedure), selectinload(Dossier.enterprise), selectinload(Dossier.unit),
-                     selectinload(Dossier.assignee))
+_SEPARATE_OPTIONS = (selectinload(Dossier.procedure), selectinload(Dossier.version),
+                     selectinload(Dossier.enterprise), selectinload(Dossier.unit), selectinload(Dossier.assignee))
 _PROCESSING = (State.IN_PROGRESS, State.PENDING_APPROVAL)
 
 

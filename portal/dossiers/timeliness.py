@@ -61,14 +61,14 @@ def late_since(dossier, overrides: Optional[Overrides] = None, hours: OfficeHour
     """When a rule of Decision 766 made the dossier late, if one did: a second supplement
     request during processing, or a request made after the due date had passed (the due
     date as it stood then: reception + limit + the waits before that request)."""
-    procedure = dossier.procedure
+    version = dossier.version
     requests = dossier.processing_supplements
-    if dossier.received_at is None or not procedure.time_limit_days or not requests:
+    if dossier.received_at is None or not version.time_limit_days or not requests:
         return None
     if len(requests) > 1:
         return requests[1].created_at
     request = requests[0]
-    due_then = due_at(dossier.received_at, procedure.time_limit_days, procedure.time_limit_kind.value,
+    due_then = due_at(dossier.received_at, version.time_limit_days, version.time_limit_kind.value,
                       overrides, hours)
     return request.created_at if request.created_at > due_then else None
 
@@ -115,7 +115,7 @@ def remaining_days_text(dossier) -> str:
 
     if dossier.due_at is None:
         return ""
-    kind = dossier.procedure.time_limit_kind.value
+    kind = dossier.version.time_limit_kind.value
     if dossier.is_paused:
         days = max(days_left(dossier.paused_at, dossier.due_at, kind, overrides()), 0)
         if kind == "calendar_days":

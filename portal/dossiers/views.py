@@ -1,7 +1,7 @@
 """The investor's side of a dossier: start, draft, files, submit, follow, withdraw."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -21,9 +21,8 @@ from portal.dossiers.workflow import State
 from portal.extensions import db
 from portal.projects import operations as project_ops
 from portal.projects import queries as project_queries
-from portal.services.storage import get_storage
 from portal.services.unit_of_work import rollback
-from portal.web import attempt, enterprise_required, roles_required, writes_on_get
+from portal.web import attempt, enterprise_required, roles_required, send_stored, writes_on_get
 
 bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
 investor_only = roles_required(Role.INVESTOR)
@@ -91,7 +90,7 @@ def edit(dossier_id: int):
     if not dossier.can_edit(current_user):
         flash(_("A submitted dossier can no longer be changed."), "warning")
         return redirect(url_for("dossiers.detail", dossier_id=dossier.id))
-    form = draft_form_class(dossier.procedure).for_dossier(dossier)
+    form = draft_form_class(dossier.version).for_dossier(dossier)
     if form.validate_on_submit():
         ops.save_draft(dossier, current_user, field_values=form.field_values, return_method=form.return_method.data)
         flash(_("The draft has been saved. You can come back to it at any time."), "success")
@@ -224,7 +223,7 @@ def download_file(dossier_id: int, file_id: int):
     if current_user.is_officer:  # officers reading investors' files are on record
         audit.record("file.download", actor=current_user, target=f"dossier {dossier_id} file {file_id}",
                      detail=record.original_name)
-    return _send_stored(record.storage_key, record.original_name, record.content_type)
+    return send_stored(record.storage_key, record.original_name, record.content_type)
 
 
 @bp.get("/<int:dossier_id>/slips/<int:slip_id>.pdf")
@@ -232,14 +231,4 @@ def download_file(dossier_id: int, file_id: int):
 def download_slip(dossier_id: int, slip_id: int):
     slip = slip_queries.slip_for(current_user, dossier_id, slip_id) or abort(404)
     ensure_rendered(slip)
-    return _send_stored(slip.storage_key, slip.filename, "application/pdf")
-
-
-def _send_stored(key: str, name: str, content_type: str):
-    storage = get_storage()
-    if not storage.exists(key):
-        abort(404)
-    response = send_file(storage.local_path(key), mimetype=content_type, as_attachment=True,
-                         download_name=name, conditional=True, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_stored(slip.storage_key, slip.filename, "application/pdf")

@@ -253,7 +253,7 @@ def first_signer(chain: ApprovalChain) -> Role:
 def _guard_holds(guard: Guard, dossier, actor) -> bool:
     if guard is Guard.ONCE_PER_DOSSIER:
         return dossier.apology_issued_at is None
-    reviewer, signer = SIGNERS[dossier.procedure.approval_chain]
+    reviewer, signer = SIGNERS[dossier.version.approval_chain]
     if guard is Guard.AWAITED_SIGNER:
         return dossier.awaiting_signer is actor.role
     if guard is Guard.FINAL_SIGNER:

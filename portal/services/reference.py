@@ -96,9 +96,9 @@ def detached_copy(obj):
 
 def _reference_classes() -> tuple[type, ...]:
     from portal.calendar.models import CalendarOverride
-    from portal.catalogue.models import Field, Organisation, Procedure, RequiredDocument, Unit, Zone
+    from portal.catalogue.models import Field, Organisation, Procedure, ProcedureVersion, RequiredDocument, Unit, Zone
 
-    return (Organisation, Unit, Zone, Field, Procedure, RequiredDocument, CalendarOverride)
+    return (Organisation, Unit, Zone, Field, Procedure, ProcedureVersion, RequiredDocument, CalendarOverride)
 
 
 @event.listens_for(Session, "after_flush")

@@ -48,7 +48,8 @@ def add_dossiers(n: int, state: State, *, procedure_code: str = "QLDT-02", assig
         number = next(_serial)
         row = dict(code=f"000.00.25.H34-{submitted:%y%m%d}-{number:04d}", lookup_key=f"K{number:07d}",
                    enterprise_id=projects[i % len(projects)].enterprise_id, project_id=projects[i % len(projects)].id,
-                   procedure_id=procedure.id, unit_id=procedure.unit_id, state=state, created_by_id=creator.id,
+                   procedure_id=procedure.id, version_id=(procedure.version_on(submitted.date()) or procedure.versions[-1]).id,
+                   unit_id=procedure.unit_id, state=state, created_by_id=creator.id,
                    created_at=submitted, updated_at=submitted, submitted_at=submitted, received_at=received,
                    due_at=received and received + timedelta(days=14), legal_due_at=received and received + timedelta(days=14),
                    book_year=received and received.year, book_serial=received and number, book_entered_at=received,

@@ -47,7 +47,7 @@ def live(scratch_url, tmp_path):
                                      name_vi=f"Dự án số {n}", zone_id=zone.id)
             declare_certificate(project, user, "5401234567", date(2025, 1, 15))  # QLDT-05 amends a certificate
             dossier = ops.start_dossier(user=user, procedure=procedure, project=project)
-            for doc in procedure.documents:
+            for doc in dossier.version.documents:
                 ops.add_file(dossier, user, doc, FileStorage(io.BytesIO(PDF), "giay-to.pdf"))
             drafts.append((user.email, dossier.id))
         commit()

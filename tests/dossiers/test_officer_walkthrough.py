@@ -96,7 +96,7 @@ def test_from_submission_to_returned_result(client, db, make_draft, outbox):
         response = client.post(f"{base}/supplement", data={"supplement-items-0-description": "", "supplement-items-0-reason": ""})
         ok(response, "Cần liệt kê ít nhất một nội dung cần bổ sung")
         client.post(f"{base}/supplement", data={
-            "supplement-items-0-document": dossier.procedure.documents[1].id,
+            "supplement-items-0-document": dossier.version.documents[1].id,
             "supplement-items-0-description": "Báo cáo tình hình thực hiện dự án có chữ ký",
             "supplement-items-0-reason": "Bản đã nộp chưa có chữ ký của người đại diện",
             "supplement-items-1-description": "Bản thuyết minh điều chỉnh vốn",

@@ -61,13 +61,13 @@ def test_a_submitted_dossier_cannot_be_edited(client, db, login_as, make_draft):
     dossier = make_draft(user=user)
     ops.submit_dossier(dossier, user)
     db.session.commit()
-    document = dossier.procedure.documents[0]
+    document = dossier.version.documents[0]
     page = client.post(f"/dossiers/{dossier.id}/documents/{document.id}/files", data=upload(PDF, "x.pdf"),
                        content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
     assert "Hồ sơ đã nộp không thể thay đổi." in page
     record = dossier.files[0]
     client.post(f"/dossiers/{dossier.id}/files/{record.id}/delete")
-    assert len(db.session.get(Dossier, dossier.id).files) == len(dossier.procedure.documents)
+    assert len(db.session.get(Dossier, dossier.id).files) == len(dossier.version.documents)
     response = client.get(f"/dossiers/{dossier.id}/edit")
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/dossiers/{dossier.id}")
 

@@ -67,7 +67,7 @@ def test_one_supplement_request_during_processing(db, processing, staff):
 
 
 def test_a_procedure_that_allows_a_second_request_grades_it_late(db, processing, staff):
-    processing.procedure.processing_supplements = 2
+    processing.version.processing_supplements = 2
     with at(7, 10):
         ops.request_supplement(processing, staff["specialist"], ITEM)
     with at(8, 10):

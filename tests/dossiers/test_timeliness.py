@@ -32,7 +32,7 @@ def dossier(waits=(), finished=None, paused_at=None, kind=WORKING_DAYS, limit=10
     return SimpleNamespace(
         received_at=received, finished_at=finished, paused_at=paused_at, is_paused=paused_at is not None,
         legal_due_at=due_at(received, limit, kind, pauses=answered),
-        procedure=SimpleNamespace(time_limit_days=limit, time_limit_kind=SimpleNamespace(value=kind)),
+        version=SimpleNamespace(time_limit_days=limit, time_limit_kind=SimpleNamespace(value=kind)),
         processing_supplements=requests,
     )
 

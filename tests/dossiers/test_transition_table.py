@@ -149,7 +149,7 @@ DECIDING = [A.FORWARD, A.APPROVE, A.DECLINE, A.SEND_BACK]
 @pytest.mark.parametrize("chain, awaited", list(DECISIONS), ids=[f"{c.value}-{a.value}" for c, a in DECISIONS])
 def test_who_decides_a_proposal(db, make_draft, cast, chain, awaited):
     dossier = make_draft(user=cast[R.INVESTOR], complete=False)
-    dossier.procedure.approval_chain = chain
+    dossier.version.approval_chain = chain
     for role in ROLES:
         for action in DECIDING:
             put_in_state(dossier, S.PENDING_APPROVAL, cast)

@@ -18,7 +18,7 @@ def draft(make_draft, login_as):
 
 
 def post_file(client, dossier, data, name, document=None):
-    document = document or dossier.procedure.documents[0]
+    document = document or dossier.version.documents[0]
     return client.post(f"/dossiers/{dossier.id}/documents/{document.id}/files", data=upload(data, name),
                        content_type="multipart/form-data", follow_redirects=True)
 
@@ -107,7 +107,7 @@ def test_a_failed_request_removes_the_file_it_wrote(app, client, db, draft, monk
         raise RuntimeError("database went away")
 
     monkeypatch.setattr(operations, "DossierFile", exploding)
-    response = client.post(f"/dossiers/{draft.id}/documents/{draft.procedure.documents[0].id}/files",
+    response = client.post(f"/dossiers/{draft.id}/documents/{draft.version.documents[0].id}/files",
                            data=upload(PDF, "a.pdf"), content_type="multipart/form-data")
     monkeypatch.setattr(operations, "DossierFile", original)
     assert response.status_code == 500
@@ -143,7 +143,7 @@ def test_a_pdf_without_pages_is_refused_not_crashed(client, db, make_draft, logi
     dossier = make_draft(user=login_as("investor"), complete=False)
     broken = (b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\nxref\n0 2\n0000000000 65535 f \n0000000009 00000 n \n"
               b"trailer<</Size 2/Root 1 0 R>>\nstartxref\n38\n%%EOF\n")
-    document = dossier.procedure.documents[0]
+    document = dossier.version.documents[0]
     page = client.post(f"/dossiers/{dossier.id}/documents/{document.id}/files", data=upload(broken, "rong.pdf"),
                        content_type="multipart/form-data", follow_redirects=True)
     assert page.status_code == 200

@@ -33,10 +33,10 @@ def submitted_dossier(investor):
     procedure = db.session.scalar(db.select(Procedure).where(Procedure.code == "QLDT-02"))
     project = create_project(enterprise_id=min(investor.enterprise_ids), created_by=investor, name_vi="Nhà máy gạch")
     dossier = ops.start_dossier(user=investor, procedure=procedure, project=project)
-    for document in procedure.documents:
+    for document in dossier.version.documents:
         if document.is_mandatory:
             ops.add_file(dossier, investor, document, FileStorage(io.BytesIO(PDF), "giay-to.pdf"))
-    dossier.field_values = {spec["key"]: "1000000000" for spec in procedure.form_fields if spec.get("required")}
+    dossier.field_values = {spec["key"]: "1000000000" for spec in dossier.version.form_fields if spec.get("required")}
     ops.submit_dossier(dossier, investor)
     return dossier.id
 

@@ -50,7 +50,7 @@ def test_amendments_are_numbered_in_turn_and_never_touch_the_first_issue(db, mak
     assert project.total_capital_vnd == Decimal("300000000000")  # the amended capital, copied
     second = ops.start_dossier(user=first.created_by, procedure=first.procedure, project=project)
     second.field_values = {"amendment": "Điều chỉnh tiến độ"}
-    for doc in second.procedure.documents:
+    for doc in second.version.documents:
         if doc.is_mandatory:
             ops.add_file(second, first.created_by, doc, pdf())
     decided(second, staff, irc_date=date(2026, 9, 1))
@@ -99,7 +99,7 @@ def test_the_approver_records_the_amendment_number_printed_on_the_certificate(db
     assert [(e.kind.value, e.amendment_no) for e in dossier.project.certificate_entries] == [
         ("issue", None), ("amend", 4)]
     again = ops.start_dossier(user=dossier.created_by, procedure=dossier.procedure, project=dossier.project)
-    for doc in again.procedure.documents:
+    for doc in again.version.documents:
         ops.add_file(again, dossier.created_by, doc, pdf())
     with pytest.raises(ops.DossierError, match="lần thứ 4|no. 4"):
         decided(again, staff, irc_date=date(2026, 7, 1), amendment_no=3)

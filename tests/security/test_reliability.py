@@ -28,7 +28,7 @@ def draft(make_draft, login_as):
 
 
 def post(client, dossier, data, name):
-    document = dossier.procedure.documents[0]
+    document = dossier.version.documents[0]
     return client.post(f"/dossiers/{dossier.id}/documents/{document.id}/files", data=upload(data, name),
                        content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
 
@@ -134,7 +134,7 @@ def test_a_failed_commit_leaves_no_row_and_no_file(app, client, db, draft, monke
         raise RuntimeError("the database went away at commit time")
 
     monkeypatch.setattr(_db.session, "commit", broken_commit)
-    document = draft.procedure.documents[0]
+    document = draft.version.documents[0]
     response = client.post(f"/dossiers/{draft.id}/documents/{document.id}/files", data=upload(PDF, "a.pdf"),
                            content_type="multipart/form-data")
     monkeypatch.undo()
@@ -185,7 +185,7 @@ def test_backup_and_restore_round_trip(scratch_app, tmp_path):
         declare_certificate(project, user, "5401234567", date(2025, 1, 15))  # QLDT-05 amends a certificate
         procedure = _db.session.scalar(_db.select(Procedure).where(Procedure.code == "QLDT-05"))
         dossier = ops.start_dossier(user=user, procedure=procedure, project=project)
-        for doc in procedure.documents:
+        for doc in dossier.version.documents:
             ops.add_file(dossier, user, doc, FileStorage(io.BytesIO(PDF), "giấy tờ.pdf"))
         ops.submit_dossier(dossier, user)
         commit()

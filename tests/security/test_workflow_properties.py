@@ -88,7 +88,7 @@ SAME_OPERATION = {Action.ASSIGN: Action.REASSIGN, Action.REASSIGN: Action.ASSIGN
 
 def decision(dossier: Dossier, action: Action, role: Role):
     """The decisions table's answer for a proposal waiting in this dossier."""
-    return DECISIONS[(dossier.procedure.approval_chain, dossier.awaiting_signer)].get((action, role))
+    return DECISIONS[(dossier.version.approval_chain, dossier.awaiting_signer)].get((action, role))
 
 
 def expected_target(dossier: Dossier, before: State, action: Action, role: Role) -> State:
@@ -115,7 +115,7 @@ def allowed(dossier: Dossier, action: Action, actor) -> bool:
     if action is Action.APOLOGIZE and dossier.apology_issued_at is not None:
         return False
     if (action is Action.REQUEST_SUPPLEMENT and dossier.state is State.IN_PROGRESS
-            and len(dossier.processing_supplements) >= dossier.procedure.processing_supplements):
+            and len(dossier.processing_supplements) >= dossier.version.processing_supplements):
         return False  # one request during processing
     if action is Action.RESUBMIT and dossier.supplement_origin is None:
         return False
