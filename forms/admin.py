@@ -3,10 +3,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
-    BooleanField, DateField, DecimalField, EmailField, RadioField, SelectField, StringField, SubmitField, TextAreaField,
+    BooleanField, DateField, DecimalField, EmailField, IntegerField, RadioField, SelectField, SelectMultipleField,
+    StringField, SubmitField, TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
 from forms.common import LINE
 
@@ -171,3 +174,110 @@ class NewUnitForm(FlaskForm):
 
         super().__init__(*args, **kwargs)
         self.kind.choices = [(k.value, k.title) for k in UnitKind]
+
+
+# --- procedures and their versions ------------------------------------------------------
+
+def _count(label, minimum: int = 0, maximum: int = 100, required: str = "", description=None):
+    validators = [InputRequired(message=required)] if required else [Optional()]
+    return IntegerField(label, description=description, validators=[
+        *validators, NumberRange(min=minimum, max=maximum,
+                                 message=_l("Enter a whole number from %(min)d to %(max)d.", min=minimum, max=maximum))])
+
+
+class VersionForm(FlaskForm):
+    """What the law sets for a draft version of a procedure."""
+
+    legal_basis_vi = _text(_l("Legal basis (Vietnamese), one text per line"))
+    legal_basis_en = _text(_l("Legal basis (English), one text per line"))
+    time_limit_days = IntegerField(_l("Time limit (days)"), validators=[
+        Optional(), NumberRange(min=1, max=365, message=_l("Enter from 1 to 365 days, or leave it empty."))],
+        description=_l("Empty when the law sets no time limit (an investor's notice, for instance)."))
+    time_limit_kind = SelectField(_l("Kind of days"))
+    time_limit_note_vi = _text(_l("Note on the time limit (Vietnamese)"))
+    time_limit_note_en = _text(_l("Note on the time limit (English)"))
+    fee_amount = IntegerField(_l("Fee (VND)"), validators=[
+        Optional(), NumberRange(min=0, max=10**12, message=_l("Enter an amount of 0 or more."))],
+        description=_l("Empty when the fee is described in words."))
+    fee_vi = _text(_l("Fee in words (Vietnamese)"))
+    fee_en = _text(_l("Fee in words (English)"))
+    result_vi = _line(_l("Result (Vietnamese)"), max_length=1000)
+    result_en = _line(_l("Result (English)"), max_length=1000)
+    online_level = SelectField(_l("Online level"))
+    approval_chain = SelectField(_l("Who signs the result"))
+    supplement_clock = SelectField(_l("Supplement requests"))
+    processing_supplements = _count(_l("Supplement requests allowed during processing"), 1, 5,
+                                    _l("Enter the number of requests allowed."))
+    dossier_sets = _count(_l("Sets of the dossier handed in"), 1, 20, _l("Enter the number of sets."))
+    step_reception = DecimalField(_l("Reception (working days)"), places=1, validators=[Optional(), NumberRange(0, 60)])
+    step_assignment = DecimalField(_l("Assignment (working days)"), places=1, validators=[Optional(), NumberRange(0, 60)])
+    step_review = DecimalField(_l("Department head's review (working days)"), places=1,
+                               validators=[Optional(), NumberRange(0, 60)])
+    step_approval = DecimalField(_l("Signature (working days)"), places=1, validators=[Optional(), NumberRange(0, 60)])
+    step_return = DecimalField(_l("Return of the result (working days)"), places=1,
+                               validators=[Optional(), NumberRange(0, 60)])
+    verify = SelectMultipleField(_l("Values still to be verified against the law"), widget=ListWidget(prefix_label=False),
+                                 option_widget=CheckboxInput())
+    submit = SubmitField(_l("Save the draft"))
+
+    def __init__(self, *args, **kwargs):
+        from portal.catalogue.models import VERIFIABLE, ApprovalChain, OnlineLevel, SupplementClock, TimeLimitKind
+
+        super().__init__(*args, **kwargs)
+        self.time_limit_kind.choices = [(TimeLimitKind.WORKING_DAYS.value, _l("Working days")),
+                                        (TimeLimitKind.CALENDAR_DAYS.value, _l("Calendar days"))]
+        self.online_level.choices = [(k.value, k.title) for k in OnlineLevel]
+        self.approval_chain.choices = [(k.value, k.title) for k in ApprovalChain]
+        self.supplement_clock.choices = [(k.value, k.title) for k in SupplementClock]
+        self.verify.choices = [(name, VERIFY_TITLES[name]) for name in VERIFIABLE]
+
+
+VERIFY_TITLES = {
+    "legal_basis": _l("Legal basis"), "time_limit": _l("Time limit"), "fee": _l("Fee"),
+    "documents": _l("Required documents"), "approval_chain": _l("Who signs the result"),
+    "step_days": _l("Split of the time limit"), "form_fields": _l("The investor's fields"),
+    "dossier_sets": _l("Sets of the dossier"), "effective_from": _l("Start date"), "effective_to": _l("End date"),
+    "national_code": _l("National code"), "result": _l("Result"), "online_level": _l("Online level"),
+}
+
+
+class DocumentForm(FlaskForm):
+    position = _count(_l("Order in the list"), 1, 100, _l("Enter the order in the list."))
+    name_vi = _line(_l("Name (Vietnamese)"), _l("Enter the name."), max_length=1000)
+    name_en = _line(_l("Name (English)"), max_length=1000)
+    note_vi = _text(_l("Note (Vietnamese)"))
+    note_en = _text(_l("Note (English)"))
+    is_mandatory = BooleanField(_l("Mandatory"), default=True)
+    originals = _count(_l("Originals"), 0, 20)
+    copies = _count(_l("Copies"), 0, 20)
+    accepted_types = StringField(_l("Accepted file types"), filters=LINE, validators=[
+        Optional(), Length(max=120), Regexp(r"^[a-z0-9, ]*$", message=_l("Extensions separated by commas, e.g. pdf,docx."))],
+        description=_l("Empty: the portal's usual types."))
+    blank_form = FileField(_l("Blank form (PDF, DOCX, DOC or XLSX)"),
+                           description=_l("The form the law provides for this document, offered for download."))
+    remove_blank_form = BooleanField(_l("Remove the blank form"))
+    submit = SubmitField(_l("Save the document"))
+
+
+class FieldForm(FlaskForm):
+    key = StringField(_l("Key"), filters=LINE, validators=[
+        DataRequired(message=_l("Enter the key.")), Length(max=40),
+        Regexp(r"^[a-z][a-z0-9_]*$", message=_l("Lower-case letters, digits and _ only, e.g. requested_capital."))],
+        description=_l("Dossiers keep their values under it."))
+    label_vi = _line(_l("Label (Vietnamese)"), _l("Enter the label."), max_length=300)
+    label_en = _line(_l("Label (English)"), max_length=300)
+    type = SelectField(_l("Kind of field"), choices=[("text", _l("A line of text")), ("textarea", _l("Several lines")),
+                                                     ("number", _l("A number")), ("date", _l("A date"))])
+    required = BooleanField(_l("Required"))
+    project_field = SelectField(_l("Copied onto the project when approved"), choices=[
+        ("", _l("No")), ("total_capital_vnd", _l("Total capital (VND)")), ("total_capital_usd", _l("Total capital (USD)")),
+        ("land_area_m2", _l("Land area (m²)")), ("workforce", _l("Workforce")), ("schedule", _l("Schedule")),
+        ("objectives", _l("Objectives"))])
+    submit = SubmitField(_l("Save the field"))
+
+
+class PublishForm(FlaskForm):
+    effective_from = DateField(_l("In force from"), validators=[Optional()],
+                               description=_l("Today or later. The version in force until then ends the day before."))
+    effective_to = DateField(_l("Until (optional)"), validators=[Optional()])
+    submit = SubmitField(_l("Publish this version"))

@@ -159,3 +159,4 @@ def satisfaction():
 
 from portal.admin import organisation as _organisation  # noqa: E402,F401  (their routes are on this blueprint)
 from portal.admin import people as _people  # noqa: E402,F401
+from portal.admin import procedures as _procedures  # noqa: E402,F401

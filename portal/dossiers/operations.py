@@ -142,35 +142,17 @@ def store_upload(dossier: Dossier, user, upload, *, document: Optional[RequiredD
                  kind: FileKind = FileKind.APPLICATION, item: Optional[SupplementItem] = None) -> DossierFile:
     """Check `upload` and stream it to storage; refused files leave nothing behind."""
     config = current_app.config
-    name = uploads.clean_filename(upload.filename)
-    ext = uploads.extension(name)
-    allowed = _allowed_extensions(document)
-    if ext not in allowed:
-        raise DossierError(_("Files of this type are not accepted. Accepted: %(types)s.",
-                             types=", ".join(t.upper() for t in allowed)))
-    content_type = uploads.sniff(upload.stream)
-    if not content_type:
-        raise DossierError(_("The file %(name)s is empty.", name=name))
-    if not uploads.content_matches(ext, content_type):
-        raise DossierError(_("The content of %(name)s is not a %(ext)s file.", name=name, ext=ext.upper()))
-
     max_file = config["MAX_FILE_MB"] * 1024 * 1024
     room = config["MAX_DOSSIER_MB"] * 1024 * 1024 - dossier.total_size
-    storage = get_storage()
-    key = f"dossiers/{dossier.id}/{uuid.uuid4().hex}.{ext}"
     try:
-        stored = storage.save(key, upload.stream, max_size=min(max_file, room))
+        name, key, content_type, stored = save_checked(upload, _allowed_extensions(document),
+                                                       f"dossiers/{dossier.id}", min(max_file, room))
     except TooLarge:
         if room < max_file:
             raise DossierError(_("The dossier may hold at most %(n)d MB of files in all; this file does not fit.",
                                  n=config["MAX_DOSSIER_MB"])) from None
-        raise DossierError(_("The file %(name)s is larger than %(n)d MB.", name=name,
-                             n=config["MAX_FILE_MB"])) from None
-    on_rollback(storage.delete, key)
-    if stored.size == 0:
-        storage.delete(key)
-        raise DossierError(_("The file %(name)s is empty.", name=name))
-    _inspect_stored(storage, key, ext, name)
+        raise DossierError(_("The file %(name)s is larger than %(n)d MB.",
+                             name=uploads.clean_filename(upload.filename), n=config["MAX_FILE_MB"])) from None
     record = DossierFile(
         dossier=dossier, required_document=document, original_name=name, storage_key=key,
         content_type=content_type, size=stored.size, sha256=stored.sha256, uploaded_by_id=user.id,
@@ -179,6 +161,31 @@ def store_upload(dossier: Dossier, user, upload, *, document: Optional[RequiredD
     db.session.add(record)
     db.session.flush()
     return record
+
+
+def save_checked(upload, allowed: list[str], folder: str, max_size: int) -> tuple[str, str, str, object]:
+    """Check an uploaded file's name, type and content, stream it under `folder` and open it
+    as what it claims to be: (clean name, storage key, content type, stored). A refusal
+    (DossierError, or TooLarge past `max_size`) leaves nothing stored; so does a rollback."""
+    name = uploads.clean_filename(upload.filename)
+    ext = uploads.extension(name)
+    if ext not in allowed:
+        raise DossierError(_("Files of this type are not accepted. Accepted: %(types)s.",
+                             types=", ".join(t.upper() for t in allowed)))
+    content_type = uploads.sniff(upload.stream)
+    if not content_type:
+        raise DossierError(_("The file %(name)s is empty.", name=name))
+    if not uploads.content_matches(ext, content_type):
+        raise DossierError(_("The content of %(name)s is not a %(ext)s file.", name=name, ext=ext.upper()))
+    storage = get_storage()
+    key = f"{folder}/{uuid.uuid4().hex}.{ext}"
+    stored = storage.save(key, upload.stream, max_size=max_size)
+    on_rollback(storage.delete, key)
+    if stored.size == 0:
+        storage.delete(key)
+        raise DossierError(_("The file %(name)s is empty.", name=name))
+    _inspect_stored(storage, key, ext, name)
+    return name, key, content_type, stored
 
 
 def remove_file(dossier: Dossier, user, record: DossierFile) -> None:

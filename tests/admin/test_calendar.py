@@ -15,12 +15,6 @@ from tests.conftest import sign_in
 from tests.factories import UserFactory
 
 
-@pytest.fixture
-def admin(client, db):
-    user = UserFactory(admin=True, email="quantri@example.com")
-    sign_in(client, user)
-    return user
-
 
 def test_the_year_shows_official_days_and_the_board_s_own(client, admin):
     html = client.get("/admin/calendar?year=2026").get_data(as_text=True)

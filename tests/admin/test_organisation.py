@@ -13,12 +13,6 @@ from tests.conftest import sign_in
 from tests.factories import UserFactory
 
 
-@pytest.fixture
-def admin(client, db):
-    user = UserFactory(admin=True)
-    sign_in(client, user)
-    return user
-
 
 def _organisation_form(org, **changes) -> dict:
     fields = ("name_vi", "name_en", "short_name_vi", "short_name_en", "parent_agency_vi", "parent_agency_en",

@@ -14,12 +14,6 @@ from tests.conftest import sign_in
 from tests.factories import EnterpriseFactory, UserFactory
 
 
-@pytest.fixture
-def admin(client, db):
-    user = UserFactory(admin=True, email="quantri@example.com", full_name="Lê Quản Trị")
-    sign_in(client, user)
-    return user
-
 
 def _qldt(db):
     return db.session.scalar(db.select(Unit).where(Unit.code == "QLDT"))

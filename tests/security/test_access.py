@@ -96,6 +96,13 @@ GET = {
     "admin.unit": ("/admin/units/999999", row(403, anonymous=302, admin=404)),
     "admin.zone": ("/admin/zones/999999", row(403, anonymous=302, admin=404)),
     "admin.new_unit": ("/admin/units/new", ADMIN_PAGE),
+    "admin.procedures": ("/admin/procedures", ADMIN_PAGE),
+    "admin.procedure": ("/admin/procedures/QLDT-02", ADMIN_PAGE),
+    "admin.version": ("/admin/procedures/QLDT-02/versions/1", ADMIN_PAGE),
+    "admin.version_document": ("/admin/procedures/QLDT-02/versions/999/documents/new",
+                               row(403, anonymous=302, admin=404)),
+    "admin.version_field": ("/admin/procedures/QLDT-02/versions/999/fields/new", row(403, anonymous=302, admin=404)),
+    "catalogue.blank_form": ("/procedures/forms/999999", row(404)),
 }
 
 # For POST: "ok" means the request is let through (the form or the operation decides).
@@ -161,6 +168,17 @@ POST = {
     "accounts.welcome": ("/account/welcome/not-a-token", row(400)),
     "admin.change_day": ("/admin/calendar/999999", row(403, anonymous=302, admin=404)),
     "admin.remove_day": ("/admin/calendar/999999/remove", row(403, anonymous=302, admin=404)),
+    "admin.new_version": ("/admin/procedures/QLDT-02/versions", row(403, anonymous=302, admin=OK)),
+    "admin.version": ("/admin/procedures/QLDT-02/versions/1", row(403, anonymous=302, admin=OK)),
+    "admin.publish_version": ("/admin/procedures/QLDT-02/versions/1/publish", row(403, anonymous=302, admin=OK)),
+    "admin.discard_version": ("/admin/procedures/QLDT-02/versions/1/discard", row(403, anonymous=302, admin=OK)),
+    "admin.version_document": ("/admin/procedures/QLDT-02/versions/999/documents/new",
+                               row(403, anonymous=302, admin=404)),
+    "admin.remove_version_document": ("/admin/procedures/QLDT-02/versions/1/documents/999999/remove",
+                                      row(403, anonymous=302, admin=404)),
+    "admin.version_field": ("/admin/procedures/QLDT-02/versions/999/fields/new", row(403, anonymous=302, admin=404)),
+    "admin.remove_version_field": ("/admin/procedures/QLDT-02/versions/1/fields/99/remove",
+                                   row(403, anonymous=302, admin=404)),
     "officer.control_slip": ("/officer/dossiers/{dossier}/control-slip", row(403, anonymous=302, desk=OK, head=OK, leader=OK, specialist_other=404)),
 }
 
