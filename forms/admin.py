@@ -218,7 +218,7 @@ class VersionForm(FlaskForm):
                                validators=[Optional(), NumberRange(0, 60)])
     verify = SelectMultipleField(_l("Values still to be verified against the law"), widget=ListWidget(prefix_label=False),
                                  option_widget=CheckboxInput())
-    submit = SubmitField(_l("Save the draft"))
+    submit = SubmitField(_l("Save the draft version"))
 
     def __init__(self, *args, **kwargs):
         from portal.catalogue.models import VERIFIABLE, ApprovalChain, OnlineLevel, SupplementClock, TimeLimitKind

@@ -1,7 +1,9 @@
 """In a real browser: the administrator creates an officer, who accepts the e-mailed
 invitation, chooses a password, enrols an authenticator and receives a dossier; the
 administrator adds an extra day off, which moves the due date of a dossier received
-afterwards and not that of one received before."""
+afterwards and not that of one received before; the administrator publishes a new version
+of a procedure from a future date, and a dossier started under the version in force keeps
+its checklist and its time limit."""
 from __future__ import annotations
 
 import io
@@ -140,3 +142,69 @@ def test_an_extra_day_off_moves_only_later_receptions(portal, browser):
         assert earlier.due_at == due_before                                   # unchanged
         # Received at the same time, but a working day of its limit is now a day off: due a working day later.
         assert later.due_at.astimezone(LOCAL_TZ).date() == next_working_day(due_before.astimezone(LOCAL_TZ).date())
+
+
+def test_a_future_version_leaves_an_older_dossier_as_it_was(portal, browser):
+    """Version 3 of QLDT-02 (3 working days, a third mandatory document) is published from a
+    month ahead. The investor's draft, started under version 2, still lists two documents and
+    is submitted as it is; received, it is due 5 working days later, as version 2 says."""
+    from datetime import timedelta
+
+    from portal.calendar import due_at
+    from portal.calendar.queries import overrides
+    from portal.catalogue.models import Procedure
+    from portal.dossiers import operations as ops
+    from portal.dossiers.models import Dossier
+    from portal.projects.operations import create_project
+
+    app, url, _dossiers = portal
+    with app.app_context():
+        from portal.accounts.models import User
+
+        investor = db.session.scalar(db.select(User).where(User.email == "nhadautu@example.com"))
+        procedure = db.session.scalar(db.select(Procedure).where(Procedure.code == "QLDT-02"))
+        project = create_project(enterprise_id=min(investor.enterprise_ids), created_by=investor, name_vi="Nhà máy gạch")
+        draft = ops.start_dossier(user=investor, procedure=procedure, project=project)
+        for document in draft.version.documents:
+            ops.add_file(draft, investor, document, FileStorage(io.BytesIO(PDF), "giay-to.pdf"))
+        draft.field_values = {"certified_capital": "1000000000"}
+        commit()
+        draft_id, old_number = draft.id, draft.version.number
+    starts = utcnow().astimezone(LOCAL_TZ).date() + timedelta(days=30)
+
+    admin = browser.new_context(locale="vi-VN").new_page()
+    log_in(admin, url, "quantri@example.com", PASSWORD, ADMIN_KEY)
+    admin.goto(url + "/admin/procedures/QLDT-02")
+    admin.get_by_role("button", name="Tạo phiên bản mới từ phiên bản đang có hiệu lực").click()
+    expect(admin.get_by_text(f"Đã tạo bản dự thảo phiên bản {old_number + 1}")).to_be_visible()
+    admin.get_by_label("Thời hạn giải quyết (ngày)").fill("3")
+    admin.get_by_role("button", name="Lưu bản dự thảo").click()
+    expect(admin.get_by_text("Đã lưu bản dự thảo.")).to_be_visible()
+    admin.get_by_role("link", name="Thêm thành phần hồ sơ").click()
+    admin.get_by_label("Tên (tiếng Việt)").fill("Báo cáo đánh giá tác động môi trường")
+    admin.get_by_role("button", name="Lưu thành phần hồ sơ").click()
+    expect(admin.get_by_text("Đã lưu thành phần hồ sơ.")).to_be_visible()
+    admin.get_by_label("Áp dụng từ ngày").fill(starts.isoformat())
+    admin.get_by_role("button", name="Công bố phiên bản này").click()
+    expect(admin.get_by_text(f"Đã công bố phiên bản {old_number + 1}, có hiệu lực từ ngày {starts:%d/%m/%Y}.")).to_be_visible()
+    expect(admin.get_by_text("Đã công bố, chưa có hiệu lực")).to_be_visible()
+
+    visitor = browser.new_context(locale="vi-VN").new_page()
+    visitor.goto(url + "/procedures/QLDT-02")
+    expect(visitor.get_by_text(f"Quy định mới từ ngày {starts:%d/%m/%Y}.")).to_be_visible()
+
+    investor_page = browser.new_context(locale="vi-VN").new_page()
+    log_in(investor_page, url, "nhadautu@example.com", PASSWORD)
+    investor_page.goto(url + f"/dossiers/{draft_id}/edit")
+    expect(investor_page.locator(".checklist__item")).to_have_count(2)
+    expect(investor_page.get_by_text("Báo cáo đánh giá tác động môi trường")).to_have_count(0)
+    investor_page.get_by_role("link", name="Kiểm tra và nộp hồ sơ").click()
+    investor_page.get_by_role("button", name="Nộp hồ sơ").click()
+    expect(investor_page.get_by_text("Đã nộp hồ sơ")).to_be_visible()
+    with app.app_context():
+        desk = UserFactory(desk_officer=True)
+        dossier = db.session.get(Dossier, draft_id)
+        ops.receive_dossier(dossier, desk)
+        commit()
+        assert dossier.version.number == old_number and len(dossier.version.documents) == 2
+        assert dossier.due_at == due_at(dossier.received_at, 5, "working_days", overrides(), ops.office_hours())
