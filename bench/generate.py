@@ -539,6 +539,21 @@ class Writer:
 
 # --- the generator ---------------------------------------------------------------------
 
+class Versioned:
+    """A procedure seen through one of its versions: what the law set then (time limit, fields,
+    signers) with the procedure's own code, unit and effect. A dossier follows the version in
+    force when it was started."""
+
+    def __init__(self, procedure, version):
+        self.procedure, self.version = procedure, version
+
+    def __getattr__(self, name):
+        try:
+            return getattr(self.procedure, name)
+        except AttributeError:
+            return getattr(self.version, name)
+
+
 class Reference:
     """What the catalogue load and the demo accounts put in the database."""
 
@@ -553,8 +568,9 @@ class Reference:
         self.zones = list(db.session.scalars(db.select(Zone).order_by(Zone.sort_order)))
         self.procedures = [p for p in db.session.scalars(db.select(Procedure).order_by(Procedure.sort_order,
                                                                                       Procedure.id))
-                           if p.is_active]
-        self.docs = {p.id: list(p.documents) for p in self.procedures}
+                           if p.is_active and any(v.is_published for v in p.versions)]
+        self.versions = {p.id: [Versioned(p, v) for v in p.versions if v.is_published] for p in self.procedures}
+        self.docs = {v.version.id: list(v.version.documents) for vs in self.versions.values() for v in vs}
         demo = {u.email: u for u in db.session.scalars(db.select(User).where(User.email.like("%@example.com")))}
         self.demo = demo
         self.desk = demo["motcua@example.com"]
@@ -573,6 +589,13 @@ class Reference:
         self.password_hash = self.desk.password_hash  # argon2 of the demo password, hashed once
         self.totp_secret = self.desk.totp_secret        # the demo key, encrypted once
         self.role = Role
+
+    def version_on(self, procedure, day):
+        """The procedure as its version in force on `day` says (the earliest one before it
+        took effect, the latest after the last ended)."""
+        versions = self.versions[procedure.id]
+        return next((v for v in versions if v.version.covers(day)),
+                    versions[0] if day < versions[0].version.effective_from else versions[-1])
 
 
 class Generator:
@@ -793,12 +816,13 @@ class Generator:
 
     def simulate(self, created: int, t_sub: int, draft: bool, ent, proc) -> dict:
         rng, clock, now = self.rng, self.clock, self.now
+        proc = self.ref.version_on(proc, day_date(local_day(created)))
         r, uniform = rng.random, rng.uniform
         eid, _lo, members, projects, info = ent
         creator = members[0] if len(members) == 1 or r() < 0.7 else rng.choice(members)
         did = self.new_id("dossiers")
         d = {"id": did, "enterprise_id": eid, "project_id": rng.choice(projects), "procedure": proc,
-             "procedure_id": proc.id, "unit_id": proc.unit_id, "created_by_id": creator, "created_at": created,
+             "procedure_id": proc.id, "version_id": proc.version.id, "unit_id": proc.unit_id, "created_by_id": creator, "created_at": created,
              "updated_at": created, "state": "draft", "info": info,
              "return_method": rng.choices(("at_desk", "post", "online"), (50, 20, 30))[0],
              "field_values": self.field_values(proc), "events": [], "supplements": [], "slips": [], "notes": []}
@@ -837,7 +861,7 @@ class Generator:
 
         def supplement(t, origin, officer):
             items = rng.sample(SUPPLEMENT_ITEMS, rng.randint(1, 3))
-            docs = self.ref.docs[proc.id]
+            docs = self.ref.docs[proc.version.id]
             request = {"id": self.new_id("supplement_requests"), "origin": origin, "at": t, "by": officer,
                        "answered": None, "note": rng.choice(SUPPLEMENT_NOTES),
                        "items": [(docs[i % len(docs)].id if docs else None, desc, reason)
@@ -1102,8 +1126,9 @@ class Generator:
         self.templates: dict[tuple[int, str], dict] = {}
         moment = datetime.now(UTC)
         person = User(email="x@example.com", full_name="x", phone="", position="x", role=self.ref.role.DESK_OFFICER)
-        for proc in self.ref.procedures:
-            fake = Dossier(id=0, code="CODE", lookup_key="KEY", procedure=proc, unit=self.ref.units[proc.unit_id],
+        for proc in (v for vs in self.ref.versions.values() for v in vs):
+            fake = Dossier(id=0, code="CODE", lookup_key="KEY", procedure=proc.procedure, version=proc.version,
+                           unit=self.ref.units[proc.unit_id],
                            enterprise=Enterprise(name="x", address="x", legal_representative="x"),
                            created_by=person, received_by=person, decided_by=person, received_at=moment,
                            due_at=moment, legal_due_at=moment, book_year=2000, book_serial=1,
@@ -1119,10 +1144,10 @@ class Generator:
             with db.session.no_autoflush:
                 for kind, call in calls.items():
                     try:
-                        self.templates[(proc.id, kind)] = call()
+                        self.templates[(proc.version.id, kind)] = call()
                     except Exception as exc:  # a builder changed: the keys set below still make a usable slip
                         print(f"warning: builders.{kind} failed on a sample ({exc!r}); slips get the known keys only")
-                        self.templates[(proc.id, kind)] = {}
+                        self.templates[(proc.version.id, kind)] = {}
             for obj in (fake, request, person):
                 if obj in db.session:
                     db.session.expunge(obj)
@@ -1145,7 +1170,7 @@ class Generator:
     def slip_data(self, d: dict, kind: str, t: int, serial: int, extra: dict, documents: list) -> RawJSON:
         proc, info = d["procedure"], d["info"]
         creator = d["created_by_id"]
-        data = dict(self.templates[(proc.id, kind)])
+        data = dict(self.templates[(proc.version.id, kind)])
         number = f"{serial:05d}/{self.suffix[kind]}"
         data.update({
             "code": d["code"], "lookup_key": d["lookup_key"],
@@ -1205,8 +1230,8 @@ class Generator:
         self.doc_names = {doc.id: doc.name_vi for docs in self.ref.docs.values() for doc in docs}
         rng = self.rng
         dossier_spec = self.spec(
-            "dossiers", "id", "code", "lookup_key", "enterprise_id", "project_id", "procedure_id", "unit_id", "state",
-            "return_method", "field_values", "created_by_id", "created_at", "updated_at", "submitted_at",
+            "dossiers", "id", "code", "lookup_key", "enterprise_id", "project_id", "procedure_id", "version_id", "unit_id",
+            "state", "return_method", "field_values", "created_by_id", "created_at", "updated_at", "submitted_at",
             "received_at", "received_by_id", "due_at", "legal_due_at", "book_year", "book_serial", "book_entered_at",
             "finished_at", "assignee_id", "supplement_origin", "paused_at", "proposal", "proposal_note",
             "awaiting_signer", "outcome", "decision_note", "decided_by_id", "apology_issued_at", "returned_at",
@@ -1238,7 +1263,7 @@ class Generator:
                 for action, from_state, to_state, t, actor, note in d["events"]:
                     rows["e"].append((self.new_id("dossier_events"), did, actor, action, from_state, to_state, note, t))
                 # Files: the application's, then each answered item's, each proposal's draft, the result.
-                docs = self.ref.docs[d["procedure_id"]]
+                docs = self.ref.docs[d["version_id"]]
                 creator, created = d["created_by_id"], d["created_at"]
                 sent = d.get("submitted_at") or self.now
                 documents = {}
