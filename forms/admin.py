@@ -131,7 +131,15 @@ class OrganisationForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
+def _code(example: str):
+    return StringField(_l("Code"), filters=LINE, validators=[
+        DataRequired(message=_l("Enter the code.")), Length(max=40),
+        Regexp(r"^[A-Za-z0-9-]+$", message=_l("Letters, digits and hyphens only, e.g. %(example)s.", example=example))],
+        description=_l("Officers, procedures and projects keep their link when it changes."))
+
+
 class UnitForm(FlaskForm):
+    code = _code("QLDT")
     name_vi = _line(_l("Name (Vietnamese)"), _l("Enter the name."))
     name_en = _line(_l("Name (English)"))
     description_vi = _text(_l("Description (Vietnamese)"))
@@ -140,6 +148,7 @@ class UnitForm(FlaskForm):
 
 
 class ZoneForm(FlaskForm):
+    code = _code("KCN-HOA-BINH")
     kind = SelectField(_l("Kind"))
     name_vi = _line(_l("Name (Vietnamese)"), _l("Enter the name."))
     name_en = _line(_l("Name (English)"))

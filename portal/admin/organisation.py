@@ -25,12 +25,17 @@ def _values(form, fields) -> dict:
     return values
 
 
-def _save(obj, form, fields, endpoint, **args):
-    if catalogue_ops.edit(obj, _values(form, fields), fields, current_user):
+def _save(obj, form, fields) -> bool:
+    """Apply the form to `obj`; False (the reason on the field) when the change is refused."""
+    changed = []
+    if not attempt_on(form, lambda: changed.extend(catalogue_ops.edit(obj, _values(form, fields), fields,
+                                                                       current_user)), catalogue_ops.EditError):
+        return False
+    if changed:
         flash(_("The changes have been saved."), "success")
     else:
         flash(_("Nothing was changed."), "info")
-    return redirect(url_for(endpoint, **args))
+    return True
 
 
 @bp.route("/organisation", methods=["GET", "POST"])
@@ -38,8 +43,8 @@ def _save(obj, form, fields, endpoint, **args):
 def organisation():
     org = db.session.scalar(db.select(Organisation).order_by(Organisation.id).limit(1)) or abort(404)
     form = forms.OrganisationForm(obj=org)
-    if form.validate_on_submit():
-        return _save(org, form, catalogue_ops.ORGANISATION_FIELDS, "admin.organisation")
+    if form.validate_on_submit() and _save(org, form, catalogue_ops.ORGANISATION_FIELDS):
+        return redirect(url_for("admin.organisation"))
     units = db.session.scalars(db.select(Unit).order_by(Unit.sort_order, Unit.id)).all()
     zones = db.session.scalars(db.select(Zone).order_by(Zone.sort_order, Zone.id)).all()
     return render_template("admin/organisation.html", form=form, org=org, units=units, zones=zones), (
@@ -64,8 +69,8 @@ def new_unit():
 def unit(unit_id: int):
     found = db.session.get(Unit, unit_id) or abort(404)
     form = forms.UnitForm(obj=found)
-    if form.validate_on_submit():
-        return _save(found, form, catalogue_ops.UNIT_FIELDS, "admin.unit", unit_id=unit_id)
+    if form.validate_on_submit() and _save(found, form, catalogue_ops.UNIT_FIELDS):
+        return redirect(url_for("admin.unit", unit_id=unit_id))
     officers = db.session.scalars(db.select(User).where(User.unit_id == unit_id).order_by(User.role, User.full_name))
     return render_template("admin/catalogue_item.html", form=form, item=found, officers=list(officers),
                            heading=_("Unit %(code)s", code=found.code)), (400 if form.errors else 200)
@@ -81,6 +86,20 @@ def remove_unit(unit_id: int):
     return redirect(url_for("admin.unit", unit_id=unit_id))
 
 
+@bp.route("/zones/new", methods=["GET", "POST"])
+@admins_only
+def new_zone():
+    form = forms.ZoneForm()
+    created = []
+    if form.validate_on_submit() and attempt_on(
+            form, lambda: created.append(catalogue_ops.add_zone(_values(form, catalogue_ops.ZONE_FIELDS),
+                                                                current_user)), catalogue_ops.EditError):
+        flash(_("The zone has been added."), "success")
+        return redirect(url_for("admin.zone", zone_id=created[0].id))
+    return render_template("admin/catalogue_item.html", form=form, item=None, heading=_("Add a zone")), (
+        400 if form.errors else 200)
+
+
 @bp.route("/zones/<int:zone_id>", methods=["GET", "POST"])
 @admins_only
 def zone(zone_id: int):
@@ -88,7 +107,7 @@ def zone(zone_id: int):
     form = forms.ZoneForm(obj=found)
     if request.method == "GET":
         form.kind.data = found.kind.value
-    if form.validate_on_submit():
-        return _save(found, form, catalogue_ops.ZONE_FIELDS, "admin.zone", zone_id=zone_id)
+    if form.validate_on_submit() and _save(found, form, catalogue_ops.ZONE_FIELDS):
+        return redirect(url_for("admin.zone", zone_id=zone_id))
     return render_template("admin/catalogue_item.html", form=form, item=found,
                            heading=_("Zone %(code)s", code=found.code)), (400 if form.errors else 200)

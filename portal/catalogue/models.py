@@ -86,6 +86,9 @@ class Unit(Bilingual, db.Model):
     is_one_stop_desk: Mapped[bool] = mapped_column(default=False)
     sort_order: Mapped[int] = mapped_column(default=0)
     edited_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)   # see Organisation.edited_at
+    # The code the data file knows the row by (`flask catalogue load` matches it), kept when
+    # the administration changes `code`; empty for a row added in the administration.
+    data_code: Mapped[Optional[str]] = mapped_column(sa.String(40), unique=True)
 
     procedures: Mapped[list["Procedure"]] = relationship(back_populates="unit")
 
@@ -120,6 +123,7 @@ class Zone(Bilingual, db.Model):
     description_en: Mapped[str] = mapped_column(sa.Text, default="")
     sort_order: Mapped[int] = mapped_column(default=0)
     edited_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)   # see Organisation.edited_at
+    data_code: Mapped[Optional[str]] = mapped_column(sa.String(40), unique=True)   # see Unit.data_code
 
 
 class Field(Bilingual, db.Model):

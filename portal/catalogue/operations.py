@@ -252,10 +252,19 @@ def _assign(obj, values: dict) -> bool:
 
 
 def _upsert(model, code: str, values: dict, stats: Counter):
-    obj = db.session.scalar(db.select(model).where(model.code == code))
+    """The row the file calls `code`: a unit or zone by the code the file gave it (its code
+    may have changed in the administration since), anything else by its code."""
+    if hasattr(model, "data_code"):
+        obj = db.session.scalar(db.select(model).where(model.data_code == code)) or db.session.scalar(
+            db.select(model).where(model.code == code, model.data_code.is_(None)))
+        values = {**values, "data_code": code}
+    else:
+        obj = db.session.scalar(db.select(model).where(model.code == code))
     table = model.__tablename__
     if obj is not None and getattr(obj, "edited_at", None) is not None:
         stats[f"{table} kept as changed in the administration"] += 1
+        if hasattr(model, "data_code") and obj.data_code is None:
+            obj.data_code = code   # added in the administration under the file's code: the file's from now on
         return obj
     if obj is None:
         obj = model(code=code)
@@ -269,15 +278,15 @@ def _upsert(model, code: str, values: dict, stats: Counter):
 
 # --- changes made in the administration ---------------------------------------------------
 
-# What the administration may change on each (codes stay: the data file and the dossiers'
-# codes refer to them).
+# What the administration may change on each. A unit's or zone's code may change: rows refer
+# to it by id, and the data file by the code it gave (`data_code`).
 ORGANISATION_FIELDS = (
     "name_vi", "name_en", "short_name_vi", "short_name_en", "parent_agency_vi", "parent_agency_en", "agency_code",
     "place_name", "head_name", "head_title_vi", "head_title_en", "address_vi", "address_en", "hotline", "email",
     "website", "office_hours_vi", "office_hours_en", "description_vi", "description_en",
 )
-UNIT_FIELDS = ("name_vi", "name_en", "description_vi", "description_en")
-ZONE_FIELDS = ("kind", "name_vi", "name_en", "area_ha", "location_vi", "location_en", "description_vi",
+UNIT_FIELDS = ("code", "name_vi", "name_en", "description_vi", "description_en")
+ZONE_FIELDS = ("code", "kind", "name_vi", "name_en", "area_ha", "location_vi", "location_en", "description_vi",
                "description_en")
 
 
@@ -289,6 +298,13 @@ def edit(obj, values: dict, allowed: tuple[str, ...], actor) -> list[str]:
     from portal.audit import operations as audit
     from portal.db import utcnow
 
+    from flask_babel import gettext as _
+
+    if "code" in values:
+        values = {**values, "code": values["code"].strip().upper()}
+        model = type(obj)
+        if db.session.scalar(db.select(model.id).where(model.code == values["code"], model.id != obj.id)):
+            raise EditError(_("The code %(code)s is already used.", code=values["code"]), "code")
     changed = [key for key in allowed if key in values and getattr(obj, key) != values[key]]
     if not changed:
         return []
@@ -326,6 +342,27 @@ def add_unit(values: dict, actor) -> Unit:
     audit.record("catalogue.unit_added", actor=actor, target=code, detail=unit.name_vi)
     db.session.flush()
     return unit
+
+
+def add_zone(values: dict, actor) -> Zone:
+    """A new industrial park or economic zone managed by the Board."""
+    from flask_babel import gettext as _
+
+    from portal.audit import operations as audit
+    from portal.db import utcnow
+
+    code = values["code"].strip().upper()
+    if db.session.scalar(db.select(Zone.id).where(Zone.code == code)) is not None:
+        raise EditError(_("A zone already has the code %(code)s.", code=code), "code")
+    zone = Zone(code=code, edited_at=utcnow(),
+                sort_order=(db.session.scalar(db.select(db.func.max(Zone.sort_order))) or 0) + 1,
+                **{key: values.get(key) for key in ZONE_FIELDS if key != "code"})
+    zone.name_en, zone.location_vi, zone.location_en = zone.name_en or "", zone.location_vi or "", zone.location_en or ""
+    zone.description_vi, zone.description_en = zone.description_vi or "", zone.description_en or ""
+    db.session.add(zone)
+    audit.record("catalogue.zone_added", actor=actor, target=code, detail=zone.name_vi)
+    db.session.flush()
+    return zone
 
 
 def remove_unit(unit: Unit, actor) -> None:

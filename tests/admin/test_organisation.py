@@ -53,8 +53,8 @@ def test_wrong_values_are_refused_on_their_field(client, db, admin):
         answer = client.post("/admin/organisation", data=_organisation_form(org, **change))
         assert answer.status_code == 400 and message in answer.get_data(as_text=True), change
     zone = db.session.scalar(db.select(Zone).where(Zone.code == "KCN-SAO-MAI"))
-    refused = client.post(f"/admin/zones/{zone.id}", data={"kind": "industrial_park", "name_vi": zone.name_vi,
-                                                          "area_ha": "-5"})
+    refused = client.post(f"/admin/zones/{zone.id}", data={"code": zone.code, "kind": "industrial_park",
+                                                          "name_vi": zone.name_vi, "area_ha": "-5"})
     assert refused.status_code == 400 and "Nhập diện tích từ 0 trở lên." in refused.get_data(as_text=True)
     db.session.refresh(org)
     assert org.name_vi == name and org.edited_at is None
@@ -63,11 +63,11 @@ def test_wrong_values_are_refused_on_their_field(client, db, admin):
 def test_a_unit_and_a_zone(client, db, admin):
     unit = db.session.scalar(db.select(Unit).where(Unit.code == "QLDT"))
     assert client.post(f"/admin/units/{unit.id}", data={
-        "name_vi": "Phòng Quản lý đầu tư và doanh nghiệp", "name_en": "Investment and Enterprise Department",
+        "code": "QLDT", "name_vi": "Phòng Quản lý đầu tư và doanh nghiệp", "name_en": "Investment and Enterprise Department",
         "description_vi": "", "description_en": ""}).status_code == 302
     zone = db.session.scalar(db.select(Zone).where(Zone.code == "KCN-DAK-TO"))
     assert client.post(f"/admin/zones/{zone.id}", data={
-        "kind": "industrial_park", "name_vi": zone.name_vi, "name_en": zone.name_en, "area_ha": "152.5",
+        "code": zone.code, "kind": "industrial_park", "name_vi": zone.name_vi, "name_en": zone.name_en, "area_ha": "152.5",
         "location_vi": "Xã Đăk Tô, tỉnh Quảng Ngãi", "location_en": "Đăk Tô commune, Quảng Ngãi province",
         "description_vi": "", "description_en": ""}).status_code == 302
     db.session.refresh(unit)
@@ -95,3 +95,32 @@ def test_a_unit_is_added_and_removed_but_not_one_in_use(client, db, admin):
     assert db.session.scalar(db.select(Unit).where(Unit.code == "PTDN")) is None
     actions = db.session.scalars(db.select(AuditEvent.action).where(AuditEvent.action.like("catalogue.unit_%"))).all()
     assert sorted(actions) == ["catalogue.unit_added", "catalogue.unit_removed"]
+
+
+def test_codes_change_and_the_data_file_still_finds_the_rows(app, client, db, admin, make_draft):
+    """QLDT becomes QLDTDN: its officers, procedures and dossiers follow; a code used by
+    another unit is refused on the field; loading the file again creates no second QLDT."""
+    dossier = make_draft()
+    unit = db.session.scalar(db.select(Unit).where(Unit.code == "QLDT"))
+    form = {"name_vi": unit.name_vi, "name_en": unit.name_en, "description_vi": "", "description_en": ""}
+    taken = client.post(f"/admin/units/{unit.id}", data={**form, "code": "VP"})
+    assert taken.status_code == 400 and "Mã VP đã được sử dụng." in taken.get_data(as_text=True)
+    assert 'id="code-error"' in taken.get_data(as_text=True)
+    assert client.post(f"/admin/units/{unit.id}", data={**form, "code": "qldtdn"}).status_code == 302
+    db.session.refresh(unit)
+    assert unit.code == "QLDTDN" and dossier.unit_id == unit.id
+    stats = load_catalogue(read_catalogue_file(app.config["CATALOGUE_FILE"]))
+    assert stats["units kept as changed in the administration"] == 1 and "units created" not in stats
+    assert db.session.scalar(db.select(db.func.count()).select_from(Unit).where(Unit.code.in_(["QLDT", "QLDTDN"]))) == 1
+
+
+def test_a_zone_is_added(client, db, admin):
+    form = {"code": "kcn-hoa-binh", "kind": "industrial_park", "name_vi": "Khu công nghiệp Hòa Bình mở rộng",
+            "area_ha": "", "location_vi": "Phường Kon Tum, tỉnh Quảng Ngãi"}
+    taken = client.post("/admin/zones/new", data=form)
+    assert taken.status_code == 400 and "Đã có khu mang mã KCN-HOA-BINH." in taken.get_data(as_text=True)
+    assert client.post("/admin/zones/new", data={**form, "code": "KCN-HOA-BINH-2"}).status_code == 302
+    zone = db.session.scalar(db.select(Zone).where(Zone.code == "KCN-HOA-BINH-2"))
+    assert zone.name_vi == "Khu công nghiệp Hòa Bình mở rộng" and zone.area_ha is None and zone.edited_at
+    assert db.session.scalar(db.select(AuditEvent.action).where(AuditEvent.target == "KCN-HOA-BINH-2")) \
+        == "catalogue.zone_added"
