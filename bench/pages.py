@@ -66,6 +66,7 @@ ACCOUNTS = {
     "specialist": "chuyenvien@example.com",
     "leader": "lanhdao@example.com",
     "investor": "nhadautu@example.com",
+    "admin": "admin@example.com",
 }
 WRK_SCRIPT = """
 done = function(summary, latency, requests)
@@ -286,6 +287,10 @@ def pages(s: dict) -> list[tuple[str, str, str | None]]:
         ("search filters", f"/officer/search?state=in_progress&unit={s['unit']}&overdue=1", "desk"),
         (f"service report, year {end.year}", f"/reports/service?kind=year&year={end.year}", "leader"),
         ("public dashboard /statistics", "/statistics", None),
+        ("procedure page /procedures/QLDT-01", "/procedures/QLDT-01", None),
+        ("catalogue /procedures/", "/procedures/", None),
+        ("admin: procedures", "/admin/procedures", "admin"),
+        ("admin: a version", "/admin/procedures/QLDT-01/versions/2", "admin"),
     ]
 
 

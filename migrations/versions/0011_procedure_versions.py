@@ -1,4 +1,4 @@
-"""procedure versions: what the law sets, per effective period; each dossier bound to its version; the data file's codes of units and zones
+"""procedure versions: what the law sets, per effective period; each dossier bound to its version; units' heads and the data file's codes of units and zones
 
 A procedure keeps what names and routes it (code, names, field, unit, certificate effect);
 its time limit, fee, legal basis, online level, signers, step split, fields, sets and
@@ -7,7 +7,7 @@ its version 1, published, in force from its old `effective_from` (or 2000-01-01 
 none); its documents and every dossier move to that version. Documents gain a blank form
 (a stored file) where the law provides one. Units and zones keep the code the data file
 gave them (`data_code`, filled from `code`), so their code may change in the administration
-and `flask catalogue load` still finds them.
+and `flask catalogue load` still finds them. A unit names who heads it.
 
 The downgrade puts back on each procedure the values of its latest published version, keeps
 that version's documents (a file attached to another version's document moves to the kept
@@ -140,6 +140,9 @@ def upgrade():
                                     'procedure_versions', ['version_id'], ['id'])
         batch_op.create_index(batch_op.f('ix_dossiers_version_id'), ['version_id'], unique=False)
 
+    with op.batch_alter_table('units', schema=None) as batch_op:
+        for name in ('head_name', 'head_title_vi', 'head_title_en'):
+            batch_op.add_column(sa.Column(name, sa.String(length=200), nullable=False, server_default=''))
     for table in ('units', 'zones'):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column('data_code', sa.String(length=40), nullable=True))
@@ -159,6 +162,9 @@ def downgrade():
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_constraint(batch_op.f(f'uq_{table}_data_code'), type_='unique')
             batch_op.drop_column('data_code')
+    with op.batch_alter_table('units', schema=None) as batch_op:
+        for name in ('head_name', 'head_title_vi', 'head_title_en'):
+            batch_op.drop_column(name)
     with op.batch_alter_table('procedures', schema=None) as batch_op:
         for column in moved():
             batch_op.add_column(column)

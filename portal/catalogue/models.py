@@ -82,6 +82,10 @@ class Unit(Bilingual, db.Model):
     name_en: Mapped[str] = mapped_column(sa.String(255), default="")
     description_vi: Mapped[str] = mapped_column(sa.Text, default="")
     description_en: Mapped[str] = mapped_column(sa.Text, default="")
+    # Who heads the unit, as the public page names them (e.g. "Trưởng phòng", "Nguyễn Văn A").
+    head_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    head_title_vi: Mapped[str] = mapped_column(sa.String(200), default="")
+    head_title_en: Mapped[str] = mapped_column(sa.String(200), default="")
     # The unit that hosts the one-stop desk receives every dossier first.
     is_one_stop_desk: Mapped[bool] = mapped_column(default=False)
     sort_order: Mapped[int] = mapped_column(default=0)

@@ -285,7 +285,8 @@ ORGANISATION_FIELDS = (
     "place_name", "head_name", "head_title_vi", "head_title_en", "address_vi", "address_en", "hotline", "email",
     "website", "office_hours_vi", "office_hours_en", "description_vi", "description_en",
 )
-UNIT_FIELDS = ("code", "name_vi", "name_en", "description_vi", "description_en")
+UNIT_FIELDS = ("code", "name_vi", "name_en", "head_name", "head_title_vi", "head_title_en", "description_vi",
+               "description_en")
 ZONE_FIELDS = ("code", "kind", "name_vi", "name_en", "area_ha", "location_vi", "location_en", "description_vi",
                "description_en")
 

@@ -63,7 +63,8 @@ def test_wrong_values_are_refused_on_their_field(client, db, admin):
 def test_a_unit_and_a_zone(client, db, admin):
     unit = db.session.scalar(db.select(Unit).where(Unit.code == "QLDT"))
     assert client.post(f"/admin/units/{unit.id}", data={
-        "code": "QLDT", "name_vi": "Phòng Quản lý đầu tư và doanh nghiệp", "name_en": "Investment and Enterprise Department",
+        "code": "QLDT", "head_name": "Trần Văn Trưởng", "head_title_vi": "Trưởng phòng", "head_title_en": "Head",
+        "name_vi": "Phòng Quản lý đầu tư và doanh nghiệp", "name_en": "Investment and Enterprise Department",
         "description_vi": "", "description_en": ""}).status_code == 302
     zone = db.session.scalar(db.select(Zone).where(Zone.code == "KCN-DAK-TO"))
     assert client.post(f"/admin/zones/{zone.id}", data={
@@ -74,7 +75,8 @@ def test_a_unit_and_a_zone(client, db, admin):
     db.session.refresh(zone)
     assert unit.name_vi == "Phòng Quản lý đầu tư và doanh nghiệp" and str(zone.area_ha) == "152.50"
     assert zone.location_vi == "Xã Đăk Tô, tỉnh Quảng Ngãi"
-    assert "Phòng Quản lý đầu tư và doanh nghiệp" in client.get("/").get_data(as_text=True)   # the public page too
+    home = client.get("/").get_data(as_text=True)
+    assert "Phòng Quản lý đầu tư và doanh nghiệp" in home and "Trưởng phòng: Trần Văn Trưởng" in home  # public too
     actions = db.session.scalars(db.select(AuditEvent.action).where(AuditEvent.action.like("catalogue.%"))).all()
     assert sorted(actions) == ["catalogue.units_edited", "catalogue.zones_edited"]
 
