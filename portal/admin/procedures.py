@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from forms import admin as forms
 from portal.admin.views import admins_only, bp
 from portal.calendar import LOCAL_TZ
-from portal.catalogue import versions as ops
+from portal.admin import operations as ops
 from portal.catalogue.models import STEPS, ApprovalChain, OnlineLevel, Procedure, ProcedureVersion, \
     SupplementClock, TimeLimitKind
 from portal.db import utcnow
@@ -88,13 +88,16 @@ def version(code: str, number: int):
             form[name].data = getattr(current, name).value
         for step in STEPS:
             form[f"step_{step}"].data = (current.step_days or {}).get(step)
-    if not current.is_published and form.validate_on_submit() and attempt_on(
+    refused = request.method == "POST" and current.is_published
+    if refused:
+        flash(_("A published version cannot be changed: dossiers rely on it. Create a new version."), "error")
+    elif form.validate_on_submit() and attempt_on(
             form, lambda: ops.edit_draft(current, _version_values(form), current_user), ops.VersionError):
         flash(_("The draft has been saved."), "success")
         return redirect(url_for("admin.version", code=code, number=number))
     return render_template("admin/version.html", procedure=found, version=current, form=form,
                            publish_form=forms.PublishForm(formdata=None), today=_today()), (
-        400 if form.errors else 200)
+        400 if form.errors or refused else 200)
 
 
 @bp.post("/procedures/<code>/versions/<int:number>/publish")

@@ -95,8 +95,9 @@ def test_publishing_ends_the_version_before_and_announces_the_new_one(client, db
 def test_a_published_version_is_not_changed(client, db, admin):
     current = versions(db)[1]
     with time_machine.travel(TODAY, tick=False):
-        client.post("/admin/procedures/QLDT-02/versions/2", data=draft_form(current, time_limit_days=1))
+        refused = client.post("/admin/procedures/QLDT-02/versions/2", data=draft_form(current, time_limit_days=1))
         page = text(client.get("/admin/procedures/QLDT-02/versions/2"))
+    assert refused.status_code == 400 and "Không thể sửa phiên bản đã công bố" in text(refused)
     assert versions(db)[1].time_limit_days == 5
     assert "cần kiểm tra" in page  # the lawyer's marks, for administrators
 

@@ -1,4 +1,7 @@
-"""Legal versions of a procedure, changed in the administration.
+"""What only the administration changes: the legal versions of procedures.
+
+(People, enterprises, the organisation and the calendar have their operations in their own
+domains, `accounts`, `catalogue` and `calendar`, which the command line shares.)
 
 A new version starts as a draft copied from the one in force; the administrator edits it
 (values, documents, the investor's fields) and publishes it with its effective date. A
