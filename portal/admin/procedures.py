@@ -25,8 +25,16 @@ def _procedure(code: str) -> Procedure:
                  selectinload(Procedure.unit), selectinload(Procedure.field))) or abort(404)
 
 
-def _version(procedure: Procedure, number: int) -> ProcedureVersion:
-    return next((v for v in procedure.versions if v.number == number), None) or abort(404)
+def _find(code: str, number: int) -> tuple[Procedure, ProcedureVersion]:
+    procedure = _procedure(code)
+    return procedure, next((v for v in procedure.versions if v.number == number), None) or abort(404)
+
+
+def _back_to_draft(code: str, number: int, operation, done: str):
+    """Run a change with nothing to type (a removal) and go back to the version, saying how it went."""
+    if attempt(operation, ops.VersionError):
+        flash(done, "success")
+    return redirect(url_for("admin.version", code=code, number=number))
 
 
 def _today():
@@ -80,8 +88,7 @@ def _version_values(form) -> dict:
 def version(code: str, number: int):
     """A published version is shown as the public sees it, with the marks to verify; a draft
     has its form, its documents, its fields and the publishing form."""
-    found = _procedure(code)
-    current = _version(found, number)
+    found, current = _find(code, number)
     form = forms.VersionForm(obj=current)
     if request.method == "GET":
         for name in ("time_limit_kind", "online_level", "approval_chain", "supplement_clock"):
@@ -103,8 +110,7 @@ def version(code: str, number: int):
 @bp.post("/procedures/<code>/versions/<int:number>/publish")
 @admins_only
 def publish_version(code: str, number: int):
-    found = _procedure(code)
-    current = _version(found, number)
+    found, current = _find(code, number)
     publish_form = forms.PublishForm()
     ended = []
     if publish_form.validate_on_submit() and attempt_on(publish_form, lambda: ended.append(ops.publish(
@@ -124,8 +130,7 @@ def publish_version(code: str, number: int):
 @bp.post("/procedures/<code>/versions/<int:number>/discard")
 @admins_only
 def discard_version(code: str, number: int):
-    found = _procedure(code)
-    current = _version(found, number)
+    _found, current = _find(code, number)
     if attempt(lambda: ops.discard(current, current_user), ops.VersionError):
         flash(_("The draft has been discarded."), "success")
         return redirect(url_for("admin.procedure", code=code))
@@ -139,8 +144,7 @@ def discard_version(code: str, number: int):
 @bp.route("/procedures/<code>/versions/<int:number>/documents/<int:document_id>", methods=["GET", "POST"])
 @admins_only
 def version_document(code: str, number: int, document_id: int | None):
-    found = _procedure(code)
-    current = _version(found, number)
+    found, current = _find(code, number)
     document = None
     if document_id is not None:
         document = next((d for d in current.documents if d.id == document_id), None) or abort(404)
@@ -159,20 +163,17 @@ def version_document(code: str, number: int, document_id: int | None):
 @bp.post("/procedures/<code>/versions/<int:number>/documents/<int:document_id>/remove")
 @admins_only
 def remove_version_document(code: str, number: int, document_id: int):
-    found = _procedure(code)
-    current = _version(found, number)
+    _found, current = _find(code, number)
     document = next((d for d in current.documents if d.id == document_id), None) or abort(404)
-    if attempt(lambda: ops.remove_document(current, document, current_user), ops.VersionError):
-        flash(_("The document has been removed from the draft."), "success")
-    return redirect(url_for("admin.version", code=code, number=number))
+    return _back_to_draft(code, number, lambda: ops.remove_document(current, document, current_user),
+                          _("The document has been removed from the draft."))
 
 
 @bp.route("/procedures/<code>/versions/<int:number>/fields/new", methods=["GET", "POST"], defaults={"index": None})
 @bp.route("/procedures/<code>/versions/<int:number>/fields/<int:index>", methods=["GET", "POST"])
 @admins_only
 def version_field(code: str, number: int, index: int | None):
-    found = _procedure(code)
-    current = _version(found, number)
+    found, current = _find(code, number)
     specs = current.form_fields or []
     if index is not None and not 0 <= index < len(specs):
         abort(404)
@@ -189,10 +190,8 @@ def version_field(code: str, number: int, index: int | None):
 @bp.post("/procedures/<code>/versions/<int:number>/fields/<int:index>/remove")
 @admins_only
 def remove_version_field(code: str, number: int, index: int):
-    found = _procedure(code)
-    current = _version(found, number)
+    _found, current = _find(code, number)
     if not 0 <= index < len(current.form_fields or []):
         abort(404)
-    if attempt(lambda: ops.remove_field(current, index, current_user), ops.VersionError):
-        flash(_("The field has been removed from the draft."), "success")
-    return redirect(url_for("admin.version", code=code, number=number))
+    return _back_to_draft(code, number, lambda: ops.remove_field(current, index, current_user),
+                          _("The field has been removed from the draft."))
