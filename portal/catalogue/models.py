@@ -370,6 +370,27 @@ class ProcedureVersion(Bilingual, db.Model):
 
         return spec.get(f"label_{current_language()}") or spec.get("label_vi", spec["key"])
 
+    def steps(self) -> list[tuple[str, Optional[float]]]:
+        """The internal process as the public page lists it: [(step, working days)], from
+        reception to the return of the result. The specialist's appraisal has what the other
+        steps leave of a working-day limit (a limit too short for them shrinks them as the
+        control slip does, to half of it); None where no figure applies (no time limit, or the
+        appraisal of a calendar-day limit, which has the rest)."""
+        order = ["reception", "assignment", "appraisal", "review", "approval", "return"]
+        if self.approval_chain is not ApprovalChain.HEAD_THEN_LEADER:
+            order.remove("review")
+        if not self.time_limit_days:
+            return [(step, None) for step in order]
+        share = {step: self.step_share(step) for step in STEPS if step in order}
+        fixed = sum(share.values())
+        rest = None
+        if self.time_limit_kind.is_working_days:
+            if fixed >= self.time_limit_days:
+                share = {step: days * self.time_limit_days / (2 * fixed) for step, days in share.items()}
+                fixed = self.time_limit_days / 2
+            rest = self.time_limit_days - fixed
+        return [(step, rest if step == "appraisal" else share[step]) for step in order]
+
     def step_share(self, step: str) -> float:
         """Working days allotted to `step` of the internal process ("review" only when the
         head reviews before a leader signs)."""

@@ -43,3 +43,16 @@ def page(browser):
     yield page
     context.close()
     assert not errors, f"browser console errors: {errors}"
+
+
+def log_in(page, url, email, password, key=None):
+    """Through the login form, and the second step with the TOTP of `key` when given."""
+    import pyotp
+
+    page.goto(url + "/account/login")
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=password]").fill(password)
+    page.locator("main form [type=submit]").first.click()
+    if key:
+        page.locator("input[name=code]").fill(pyotp.TOTP(key).now())
+        page.locator("main form [type=submit]").first.click()

@@ -19,6 +19,7 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.services.unit_of_work import commit
 from tests.conftest import Outbox, served
+from tests.e2e.conftest import log_in
 from tests.factories import PASSWORD, UserFactory
 from tests.samples import PDF
 
@@ -66,16 +67,6 @@ def mail_to(app, address: str, seconds: float = 10):
         assert time.monotonic() < deadline, f"no mail to {address}: {[m['To'] for m in outbox.messages]}"
         time.sleep(0.1)
     return outbox.to(address)[-1]
-
-
-def log_in(page, url, email, password, key=None):
-    page.goto(url + "/account/login")
-    page.locator("input[name=email]").fill(email)
-    page.locator("input[name=password]").fill(password)
-    page.locator("main form [type=submit]").first.click()
-    if key:
-        page.locator("input[name=code]").fill(pyotp.TOTP(key).now())
-        page.locator("main form [type=submit]").first.click()
 
 
 def test_an_invited_officer_enrols_and_receives_a_dossier(portal, browser):

@@ -24,7 +24,8 @@ def test_home_then_a_procedure_page(live_server, page):
     rows = page.locator("table.documents tbody tr")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Văn bản đề nghị cấp lại hoặc hiệu đính")
-    expect(page.get_by_text("5 ngày làm việc")).to_be_visible()
+    expect(page.locator(".facts dd").nth(1)).to_contain_text("5 ngày làm việc")
+    expect(page.locator("ol.steps")).to_contain_text("Thẩm định — chuyên viên Phòng Quản lý đầu tư: 1,5 ngày làm việc")
 
     # The page is styled by the portal's own stylesheet (no CDN).
     expect(page.locator(".site-header")).to_have_css("background-color", "rgb(166, 27, 27)")
