@@ -138,6 +138,8 @@ def _register_template_helpers(app: Flask) -> None:
     app.add_template_global(lambda value: ReturnMethod(value).title, "return_method_title")
     app.add_template_global(lambda value: Timeliness(value).title if value else "", "timeliness_title")
     app.add_template_global(remaining_days_text, "remaining")
+    from portal.dossiers.operations import allowed_extensions
+    app.add_template_global(allowed_extensions, "accepted_types")
     app.add_template_global(display.status, "status")
     app.add_template_global(display.when, "when")
     app.add_template_global(report_text, "report_cell")

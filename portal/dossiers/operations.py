@@ -145,7 +145,7 @@ def store_upload(dossier: Dossier, user, upload, *, document: Optional[RequiredD
     max_file = config["MAX_FILE_MB"] * 1024 * 1024
     room = config["MAX_DOSSIER_MB"] * 1024 * 1024 - dossier.total_size
     try:
-        name, key, content_type, stored = save_checked(upload, _allowed_extensions(document),
+        name, key, content_type, stored = save_checked(upload, allowed_extensions(document),
                                                        f"dossiers/{dossier.id}", min(max_file, room))
     except TooLarge:
         if room < max_file:
@@ -612,7 +612,8 @@ def rate_service(dossier: Dossier, user, score: int, comment: str = "") -> Servi
     return rating
 
 
-def _allowed_extensions(document: Optional[RequiredDocument]) -> list[str]:
+def allowed_extensions(document: Optional[RequiredDocument]) -> list[str]:
+    """The file types a document accepts: its own list within the portal's, else the portal's."""
     configured = list(current_app.config["ALLOWED_EXTENSIONS"])
     if document is not None and document.accepted_types:
         narrowed = [t.strip().lower() for t in document.accepted_types.split(",") if t.strip()]

@@ -1,7 +1,7 @@
 """The investor's side of a dossier: start, draft, files, submit, follow, withdraw."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -96,7 +96,8 @@ def edit(dossier_id: int):
         flash(_("The draft has been saved. You can come back to it at any time."), "success")
         return redirect(url_for("dossiers.edit", dossier_id=dossier.id))
     return render_template("dossiers/edit.html", dossier=dossier, form=form, upload_form=UploadForm(),
-                           delete_form=ConfirmForm(), missing=ops.missing_items(dossier))
+                           delete_form=ConfirmForm(), missing=ops.missing_items(dossier),
+                           upload_result=session.pop("upload_result", None))
 
 
 @bp.post("/<int:dossier_id>/documents/<int:document_id>/files")
@@ -104,23 +105,36 @@ def edit(dossier_id: int):
 def upload(dossier_id: int, document_id: int):
     dossier = _load(dossier_id)
     document = db.session.get(RequiredDocument, document_id) or abort(404)
-    return _attach(lambda file: ops.add_file(dossier, current_user, document, file),
+    return _attach(lambda file: ops.add_file(dossier, current_user, document, file), f"doc-{document_id}",
                    url_for("dossiers.edit", dossier_id=dossier.id, _anchor=f"doc-{document_id}"))
 
 
-def _attach(store, back: str):
-    """Check the upload form, store the file with `store(file)`, say how it went, go back."""
+MAX_FILES_AT_ONCE = 20
+
+
+def _attach(store, target: str, back: str):
+    """Store each chosen file with `store(file)` (at most MAX_FILES_AT_ONCE; a refused one
+    leaves nothing and the others are kept), then say how it went next to the control that
+    sent them (`target`, kept in the session for the page it goes back to) and at the top.
+    The portal's script asks for JSON and shows the same words without leaving the page."""
     form = UploadForm()
-    if not form.validate_on_submit():
-        flash(" ".join(str(e) for e in form.file.errors) or _("Please choose a file."), "error")
-    else:
+    files = [f for f in request.files.getlist("file") if f and f.filename][:MAX_FILES_AT_ONCE]
+    accepted, refused = [], []
+    if not form.validate_on_submit() or not files:
+        refused.append(" ".join(str(e) for e in form.file.errors) or _("Please choose a file."))
+    for file in files if not refused else ():
         try:
-            record = store(form.file.data)
+            with db.session.begin_nested():
+                accepted.append(_("%(name)s has been attached.", name=store(file).original_name))
         except ops.DossierError as exc:
-            rollback()
-            flash(str(exc), "error")
-        else:
-            flash(_("%(name)s has been attached.", name=record.original_name), "success")
+            refused.append(str(exc))
+    if request.accept_mimetypes.best == "application/json":
+        return {"accepted": accepted, "refused": refused}, (200 if accepted or not refused else 400)
+    session["upload_result"] = {"target": target, "accepted": accepted, "refused": refused}
+    for message in accepted:
+        flash(message, "success")
+    for message in refused:
+        flash(message, "error")
     return redirect(back)
 
 
@@ -165,7 +179,7 @@ def _detail(dossier, status: int = 200, **given):
 
     rated = db.session.scalar(db.select(ServiceRating).where(ServiceRating.dossier_id == dossier.id))
     context = {"withdraw_form": WithdrawForm(), "rating_form": RatingForm(), "upload_form": UploadForm(),
-               "send_form": ConfirmForm(), **given}
+               "send_form": ConfirmForm(), "upload_result": session.pop("upload_result", None), **given}
     return render_template("dossiers/detail.html", dossier=dossier, slips=slip_queries.slips_of(dossier),
                            rating=rated, **context), status
 
@@ -187,7 +201,7 @@ def withdraw(dossier_id: int):
 def supplement_upload(dossier_id: int, item_id: int):
     dossier = _load(dossier_id)
     item = db.session.get(SupplementItem, item_id) or abort(404)
-    return _attach(lambda file: ops.add_supplement_file(dossier, current_user, item, file),
+    return _attach(lambda file: ops.add_supplement_file(dossier, current_user, item, file), f"item-{item_id}",
                    url_for("dossiers.detail", dossier_id=dossier.id, _anchor=f"item-{item_id}"))
 
 

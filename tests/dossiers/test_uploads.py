@@ -197,3 +197,36 @@ def test_the_isolated_check_accepts_and_refuses_the_same(app, client, db, draft)
     finally:
         app.config["UPLOAD_CHECK_ISOLATED"] = False
     assert count_files(db, draft) == 1
+
+
+def test_several_files_at_once_each_judged_and_said_beside_the_control(client, db, draft):
+    """Two files in one upload: the PDF is kept, the program is refused; both outcomes are
+    shown next to that document's control (and at the top), and the input points to them."""
+    document = draft.version.documents[0]
+    response = client.post(f"/dossiers/{draft.id}/documents/{document.id}/files",
+                           data={"file": [(io.BytesIO(PDF), "de-xuat.pdf"), (io.BytesIO(EXE), "chay-toi.pdf")]},
+                           content_type="multipart/form-data", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    beside = page.split(f'id="result-doc-{document.id}"')[1].split("</div>")[0]
+    assert "Đã đính kèm de-xuat.pdf" in beside and "chay-toi.pdf" in beside and 'class="error"' in beside
+    assert f'aria-describedby="result-doc-{document.id}" aria-invalid="true"' in page
+    assert count_files(db, draft) == 1
+    assert "Đã đính kèm" not in client.get(f"/dossiers/{draft.id}/edit").get_data(as_text=True)   # said once
+
+
+def test_the_script_gets_the_outcome_as_json(client, db, draft):
+    document = draft.version.documents[0]
+    answer = client.post(f"/dossiers/{draft.id}/documents/{document.id}/files", headers={"Accept": "application/json"},
+                         data={"file": [(io.BytesIO(EXE), "chay-toi.exe")]}, content_type="multipart/form-data")
+    assert answer.status_code == 400 and answer.json["accepted"] == []
+    assert "Không chấp nhận loại tệp này" in answer.json["refused"][0]
+    answer = client.post(f"/dossiers/{draft.id}/documents/{document.id}/files", headers={"Accept": "application/json"},
+                         data={"file": [(io.BytesIO(PDF), "de-xuat.pdf")]}, content_type="multipart/form-data")
+    assert answer.status_code == 200 and answer.json == {"accepted": ["Đã đính kèm de-xuat.pdf."], "refused": []}
+
+
+def test_each_control_is_named_after_its_document(client, draft):
+    page = client.get(f"/dossiers/{draft.id}/edit").get_data(as_text=True)
+    for document in draft.version.documents:
+        assert f'aria-label="Tải lên: {document.name_vi}"' in page and f'aria-label="Thêm tệp: {document.name_vi}"' in page
+    assert 'aria-describedby="None"' not in page
