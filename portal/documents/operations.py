@@ -51,6 +51,12 @@ def render_after_commit(slip_id: int) -> None:
         commit()
 
 
+def courtesy_translation(slip: Slip) -> bytes:
+    """The slip in English, for an investor who reads English: the same data and layout,
+    marked on every page as a translation of the Vietnamese original, which alone is legal."""
+    return render_pdf(slip.kind.template, {"slip": slip.data}, language="en", courtesy=True)
+
+
 def ensure_rendered(slip: Slip) -> Slip:
     """Render and store the slip unless that was already done (by anyone)."""
     if slip.storage_key:

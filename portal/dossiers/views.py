@@ -246,3 +246,17 @@ def download_slip(dossier_id: int, slip_id: int):
     slip = slip_queries.slip_for(current_user, dossier_id, slip_id) or abort(404)
     ensure_rendered(slip)
     return send_stored(slip.storage_key, slip.filename, "application/pdf")
+
+
+@bp.get("/<int:dossier_id>/slips/<int:slip_id>.en.pdf")
+def download_slip_translation(dossier_id: int, slip_id: int):
+    """An English courtesy translation of a slip, beside its Vietnamese original (the legal
+    text): rendered on request, marked as a translation on every page, never stored."""
+    from flask import Response
+
+    from portal.documents.operations import courtesy_translation
+
+    slip = slip_queries.slip_for(current_user, dossier_id, slip_id) or abort(404)
+    name = slip.filename.removesuffix(".pdf") + ".en.pdf"
+    return Response(courtesy_translation(slip), mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"})

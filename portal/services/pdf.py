@@ -34,15 +34,17 @@ def _fetcher_for(static_root: Path):
     return StaticOnly(allowed_protocols=("file", "data"), allow_redirects=False, fail_on_errors=True)
 
 
-def render_pdf(template: str, data: dict, language: str = "vi") -> bytes:
+def render_pdf(template: str, data: dict, language: str = "vi", courtesy: bool = False) -> bytes:
+    """A tagged PDF (PDF/UA-1: headings, tables and reading order for screen readers) with its
+    title and language. `courtesy`: a translation of a Vietnamese original, said so on every page."""
     from weasyprint import HTML
 
     static_root = Path(current_app.static_folder)
     with force_locale(language):
-        html = render_template(template, **data)
+        html = render_template(template, pdf_language=language, courtesy=courtesy, **data)
     document = HTML(string=html, base_url=static_root.resolve().as_uri() + "/",
                     url_fetcher=_fetcher_for(static_root))
-    return document.write_pdf()
+    return document.write_pdf(pdf_variant="pdf/ua-1")
 
 
 def qr_data_uri(text: str) -> str:

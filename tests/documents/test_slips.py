@@ -176,3 +176,52 @@ def test_slips_issued_before_the_2025_forms_still_render(app):
             text = " ".join(PdfReader(io.BytesIO(render_pdf(kind.template, {"slip": data}))).pages[0]
                             .extract_text().split())
             assert expected[kind] in text, kind
+
+
+def _pdf_facts(data: bytes) -> tuple:
+    """(tagged, title, language, text of each page) of a PDF."""
+    reader = PdfReader(io.BytesIO(data))
+    root = reader.trailer["/Root"]
+    tagged = "/StructTreeRoot" in root and bool(root.get("/MarkInfo", {}).get("/Marked"))
+    pages = [" ".join(page.extract_text().split()) for page in reader.pages]
+    return tagged, reader.metadata.title, str(root.get("/Lang")), pages
+
+
+def test_every_slip_is_tagged_with_its_title_and_language(client, db, world):
+    """The receipt and the supplement request of enterprise A's dossier: tagged for screen
+    readers (PDF/UA), titled as the form is, in Vietnamese."""
+    from portal.documents.models import Slip
+
+    people, ids = world
+    sign_in(client, people["investor_a"])
+    slips = db.session.scalars(db.select(Slip).where(Slip.dossier_id == ids["dossier"]).order_by(Slip.id)).all()
+    titles = {SlipKind.RECEIPT: "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+              SlipKind.SUPPLEMENT: "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"}
+    assert {slip.kind for slip in slips} >= set(titles)
+    for slip in slips:
+        tagged, title, language, pages = _pdf_facts(
+            client.get(f"/dossiers/{ids['dossier']}/slips/{slip.id}.pdf").data)
+        assert tagged and language == "vi", slip.kind
+        if slip.kind in titles:
+            assert title == titles[slip.kind] and title.upper() in pages[0]
+
+
+def test_an_english_reader_gets_a_courtesy_translation_beside_the_original(client, db, world):
+    from portal.documents.models import Slip
+
+    people, ids = world
+    receipt = db.session.scalar(db.select(Slip).where(Slip.dossier_id == ids["dossier"],
+                                                      Slip.kind == SlipKind.RECEIPT))
+    sign_in(client, people["investor_a"])
+    link = f"/dossiers/{ids['dossier']}/slips/{receipt.id}.en.pdf"
+    assert link not in client.get(f"/dossiers/{ids['dossier']}").get_data(as_text=True)   # Vietnamese reader
+    client.get("/language/en")
+    page = client.get(f"/dossiers/{ids['dossier']}").get_data(as_text=True)
+    assert link in page and "English courtesy translation" in page
+    tagged, title, language, pages = _pdf_facts(client.get(link).data)
+    assert tagged and language == "en" and title == "Receipt of dossier and appointment for the result"
+    assert all("Courtesy translation. The Vietnamese original is the legal document." in text for text in pages)
+    original = _pdf_facts(client.get(f"/dossiers/{ids['dossier']}/slips/{receipt.id}.pdf").data)
+    assert original[2] == "vi" and "Courtesy translation" not in " ".join(original[3])   # the original stays Vietnamese
+    sign_in(client, people["investor_b"])
+    assert client.get(link).status_code == 404

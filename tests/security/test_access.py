@@ -65,6 +65,7 @@ GET = {
     "dossiers.detail": ("/dossiers/{dossier}", SEEN_BY_BOARD),
     "dossiers.download_file": ("/dossiers/{dossier}/files/{file}", FILE_OF_A),
     "dossiers.download_slip": ("/dossiers/{dossier}/slips/{slip}.pdf", FILE_OF_A),
+    "dossiers.download_slip_translation": ("/dossiers/{dossier}/slips/{slip}.en.pdf", FILE_OF_A),
     "officer.index": ("/officer/", row(403, anonymous=302, desk=302, specialist_other=302, head=302, leader=302)),
     "officer.desk": ("/officer/desk", row(403, anonymous=302, desk=200)),
     "officer.unit": ("/officer/unit", row(403, anonymous=302, head=200)),
