@@ -142,6 +142,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.add_template_global(allowed_extensions, "accepted_types")
     app.add_template_global(display.status, "status")
     app.add_template_global(display.when, "when")
+    app.add_template_global(display.next_opening, "next_opening")
     app.add_template_global(report_text, "report_cell")
 
 

@@ -175,7 +175,7 @@ def test_dashboard_lists_and_filters(client, db, login_as, make_draft, desk_offi
     db.session.commit()
     page = client.get("/dossiers/").get_data(as_text=True)
     assert submitted.code in page and received.code in page and f"Bản nháp số {draft.id}" in page
-    assert "Mới đăng ký" in page and "(mã 1)" in page and "(mã 2)" in page
+    assert "Mới đăng ký" in page and "Được tiếp nhận" in page and "(mã " not in page   # names, not codes
     page = client.get("/dossiers/?state=received").get_data(as_text=True)
     assert received.code in page and submitted.code not in page
     # Overdue is derived from the due date.
@@ -227,3 +227,29 @@ def test_a_figure_the_certificate_copies_must_fit_the_project(client, db, make_d
     page = client.post(f"/dossiers/{dossier.id}/edit", data={"fields-requested_capital": "1.000,5",
                                                              "return_method": "at_desk"}).get_data(as_text=True)
     assert "Nhập số nguyên, không có phần thập phân." in page  # capital in whole đồng
+
+
+def test_submitted_outside_office_hours_says_when_the_desk_will_see_it(client, db, login_as, make_draft, outbox):
+    """Friday 6/3/2026 at 20:15: the desk opens again on Monday 9/3 at 07:00, which the page
+    and the mail say, in Viet Nam time. At 10:00 on a working day nothing is added."""
+    with time_machine.travel(datetime(2026, 3, 6, 20, 15, tzinfo=VN), tick=False):
+        user = login_as("investor")
+        late = make_draft(user=user)
+        client.post(f"/dossiers/{late.id}/submit")
+        page = client.get(f"/dossiers/{late.id}").get_data(as_text=True)
+    notice = "Bộ phận Một cửa sẽ tiếp nhận hồ sơ từ 07:00 09/03/2026 (giờ Việt Nam, UTC+7)"
+    assert notice in page
+    assert notice in outbox.body(outbox.to(user.email)[-1])
+    with time_machine.travel(datetime(2026, 3, 9, 10, 0, tzinfo=VN), tick=False):
+        user = login_as("investor")
+        early = make_draft(user=user)
+        client.post(f"/dossiers/{early.id}/submit")
+        assert "ngoài giờ hành chính" not in client.get(f"/dossiers/{early.id}").get_data(as_text=True)
+
+
+def test_officers_see_the_national_status_code(client, db, login_as, make_draft):
+    dossier = make_draft()
+    ops.submit_dossier(dossier, dossier.created_by)
+    db.session.commit()
+    login_as("desk_officer")
+    assert "(mã 1)" in client.get(f"/officer/dossiers/{dossier.id}").get_data(as_text=True)

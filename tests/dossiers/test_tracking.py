@@ -21,7 +21,8 @@ def test_tracking_shows_status_without_personal_data(client, received):
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert f"Hồ sơ {received.code}" in page
-    assert "Được tiếp nhận" in page and "(mã 2)" in page
+    assert "Được tiếp nhận" in page and "(mã 2)" not in page   # the name, not the national code
+    assert "(UTC+7)" in page   # a reader abroad is told the time zone
     assert received.procedure.name_vi in page
     assert "Hẹn trả kết quả" in page
     enterprise, person = received.enterprise, received.created_by
