@@ -146,12 +146,15 @@ class EnterpriseForm(FlaskForm):
         filters=LINE,
         validators=[DataRequired(message=_l("Please enter the legal representative.")), Length(max=200)],
     )
-    country = SelectField(_l("Investor's country"), default="VN")
+    country = SelectField(_l("Investor's country"), default="VN",
+                          validators=[DataRequired(message=_l("Choose the investor's country."))],
+                          render_kw={"data-searchable": "true", "data-search-label": _l("Search the countries"),
+                                     "data-search-hint": _l("Type a few letters, with or without accents")})
     submit = SubmitField(_l("Add the enterprise"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.country.choices = country_choices()
+        self.country.choices = [("", _l("Choose the country"))] + country_choices()
 
     def validate_enterprise_code(self, field):
         code = field.data or ""

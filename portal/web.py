@@ -22,6 +22,13 @@ def redirect_next(default_endpoint: str = "public.home"):
     return redirect(safe_next(default_endpoint))
 
 
+def wanted_page() -> str | None:
+    """The page a visitor was on their way to (`next`, on this site only), if any: kept
+    through registration, the confirmation link, the login and its second step."""
+    target = request.values.get("next", "")
+    return target if target and safe_next() == target else None
+
+
 def roles_required(*roles):
     """Let only users with one of `roles` in; others get 403 (anonymous: the login page)."""
 

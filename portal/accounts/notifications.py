@@ -6,13 +6,13 @@ from flask import current_app
 from portal.services.mail import external_url, send_mail
 
 
-def confirmation(user, token: str) -> None:
+def confirmation(user, token: str, next_page: str | None = None) -> None:
     send_mail(
         user.email,
         "accounts/emails/confirm",
         user.language,
         user=user,
-        link=external_url("accounts.confirm", token=token),
+        link=external_url("accounts.confirm", token=token, **({"next": next_page} if next_page else {})),
         hours=current_app.config["EMAIL_CONFIRM_MAX_AGE"] // 3600,
     )
 

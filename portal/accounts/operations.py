@@ -56,8 +56,10 @@ def register_investor(
     address: str,
     legal_representative: str,
     country: str,
+    next_page: Optional[str] = None,
 ) -> Optional[User]:
-    """Create an investor, the enterprise they represent, and mail a confirmation link.
+    """Create an investor, the enterprise they represent, and mail a confirmation link
+    (which leads on to `next_page`, the page they were on their way to).
 
     An address that already has an account gets no new one, and the page says nothing
     different (no way to learn who is registered): the address's owner is told by mail
@@ -88,7 +90,7 @@ def register_investor(
     db.session.add_all([user, enterprise])
     db.session.add(EnterpriseMember(user=user, enterprise=enterprise, is_representative=True))
     db.session.flush()
-    send_confirmation(user)
+    send_confirmation(user, next_page)
     return user
 
 
@@ -100,9 +102,11 @@ def _told_today(action: str, target: str) -> bool:
         AuditEvent.action == action, AuditEvent.target == target, AuditEvent.created_at >= since).limit(1)) is not None
 
 
-def send_confirmation(user: User) -> None:
+def send_confirmation(user: User, next_page: Optional[str] = None) -> None:
+    """Mail the confirmation link; it leads on to `next_page` (a path on this site) once
+    the address is confirmed and the investor has logged in."""
     token = make_token("confirm", {"u": user.id, "e": user.email})
-    notifications.confirmation(user, token)
+    notifications.confirmation(user, token, next_page)
 
 
 def resend_confirmation(email: str) -> None:

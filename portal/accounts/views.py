@@ -28,7 +28,7 @@ from portal.accounts.models import Role, User
 from portal.extensions import db
 from portal.extensions import limiter
 from portal.i18n import current_language
-from portal.web import attempt, config_limit, redirect_next, roles_required, safe_next
+from portal.web import attempt, config_limit, redirect_next, roles_required, safe_next, wanted_page
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
@@ -44,13 +44,15 @@ TOKEN_MESSAGES = {
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("public.home"))
-    form = RegistrationForm(language=current_language(), **_invited(request.args.get("invitation", "")))
+    # The country to start from follows the interface: Viet Nam in Vietnamese, a choice in English.
+    form = RegistrationForm(language=current_language(), **{
+        "country": "VN" if current_language() == "vi" else "", **_invited(request.args.get("invitation", ""))})
     if form.validate_on_submit():
         data = {k: v for k, v in form.data.items() if k not in {"confirm", "submit", "csrf_token"}}
-        ops.register_investor(**data)
+        ops.register_investor(**data, next_page=wanted_page())
         flash(_("Your account has been created. We have sent a confirmation link to %(email)s.",
                 email=form.email.data), "success")
-        return redirect(url_for("accounts.login"))
+        return redirect(url_for("accounts.login", next=wanted_page()))
     return render_template("accounts/register.html", form=form)
 
 
@@ -64,7 +66,7 @@ def confirm(token: str):
         except ops.AccountError as exc:
             return _token_refused(str(exc), "accounts.resend_confirmation")
         flash(_("Your email address is confirmed. You can now log in."), "success")
-        return redirect(url_for("accounts.login"))
+        return redirect(url_for("accounts.login", next=wanted_page()))
     return render_template("accounts/confirm.html", form=form)
 
 
@@ -101,8 +103,11 @@ def login():
             return redirect(url_for("accounts.resend_confirmation"))
         elif user.needs_mfa:
             # Officers and administrators also prove they hold their authenticator.
+            # With nowhere else to go, an officer lands on the workspace, an administrator on
+            # the administration.
+            home = "admin.index" if user.role is Role.ADMIN else "officer.index"
             session["mfa_pending"] = {"uid": user.id, "v": user.session_version, "at": int(time.time()),
-                                      "next": safe_next()}
+                                      "next": safe_next(home)}
             return redirect(url_for("accounts.mfa_verify" if user.has_mfa else "accounts.mfa_setup"))
         else:
             _complete_login(user)

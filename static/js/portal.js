@@ -157,4 +157,36 @@
       if (event.dataTransfer && event.dataTransfer.files.length) { send(form, event.dataTransfer.files); }
     });
   });
+
+  // --- long lists (countries...) searched by typing, with or without diacritics ------------
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase();
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("select[data-searchable]"), function (select) {
+    var label = select.id ? document.querySelector("label[for='" + select.id + "']") : null;
+    var search = document.createElement("input");
+    search.type = "search";
+    search.className = "select-search";
+    search.setAttribute("aria-controls", select.id);
+    search.setAttribute("aria-label", select.getAttribute("data-search-label")
+                        || (label ? label.textContent.replace("*", "").trim() : ""));
+    search.setAttribute("placeholder", select.getAttribute("data-search-hint") || "");
+    search.addEventListener("input", function () {
+      var typed = fold(search.value).trim();
+      var words = typed.split(/\s+/).filter(Boolean);
+      var first = null, best = null;
+      Array.prototype.forEach.call(select.options, function (option) {
+        var names = fold(option.text).split(/[\s,().-]+/);
+        var hit = !option.value || words.every(function (w) {
+          return names.some(function (name) { return name.indexOf(w) === 0; });   // words' starts
+        });
+        option.hidden = !hit;
+        if (hit && option.value && first === null) { first = option; }
+        if (hit && option.value && best === null && fold(option.text).indexOf(typed) === 0) { best = option; }
+      });
+      if ((best || first) && words.length) { select.value = (best || first).value; }   // a name that starts so first
+    });
+    select.parentNode.insertBefore(search, select);
+  });
 })();
