@@ -23,8 +23,15 @@ test: install-dev
 	$(BIN)/python -m pytest
 
 install: system-deps $(VENV)/.runtime $(MO)
+# axe-core for the browser tests' accessibility check, from the npm registry (pinned by its lock file).
+AXE := tests/e2e/axe/node_modules/axe-core/axe.min.js
 install-dev: install $(VENV)/.dev
 	@tools/system-deps.sh --browser
+	@$(MAKE) --no-print-directory $(AXE)
+
+$(AXE): tests/e2e/axe/package-lock.json
+	cd tests/e2e/axe && npm ci --no-audit --no-fund --silent
+	@touch $@
 
 system-deps:
 	@tools/system-deps.sh

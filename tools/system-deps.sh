@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the system libraries the portal needs, when they are missing and we may:
 # pango and harfbuzz-subset for WeasyPrint's PDFs, libmagic to check uploads, and (for `make test`) Debian's
-# Chromium for the browser tests. Prints what to install by hand otherwise.
+# Chromium and npm (axe-core) for the browser tests. Prints what to install by hand otherwise.
 set -u
 want_browser=${1:-}
 
@@ -13,6 +13,9 @@ have_lib 'libharfbuzz-subset.so.0' || missing+=(libharfbuzz-subset0)
 have_lib 'libmagic.so.1' || missing+=(libmagic1)
 if [ "$want_browser" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then
   missing+=(chromium)
+fi
+if [ "$want_browser" = "--browser" ] && ! command -v npm >/dev/null 2>&1; then
+  missing+=(npm)   # axe-core for the accessibility check comes from the npm registry
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 

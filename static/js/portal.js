@@ -189,4 +189,19 @@
     });
     select.parentNode.insertBefore(search, select);
   });
+
+  // --- tables that scroll sideways on a phone: in a box the keyboard can reach --------------
+  Array.prototype.forEach.call(document.querySelectorAll("main table"), function (table) {
+    if (table.closest(".table-scroll")) { return; }
+    var box = document.createElement("div");
+    box.className = "table-scroll";
+    box.tabIndex = 0;
+    box.setAttribute("role", "region");
+    var section = table.closest("section");
+    var heading = section && section.querySelector("h2, h3");
+    var name = table.caption ? table.caption.textContent : (heading ? heading.textContent : document.title);
+    box.setAttribute("aria-label", name.trim());
+    table.parentNode.insertBefore(box, table);
+    box.appendChild(table);
+  });
 })();

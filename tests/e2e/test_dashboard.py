@@ -12,6 +12,7 @@ from portal.dossiers.timeliness import Timeliness
 from portal.dossiers.workflow import State
 from tests.conftest import served
 from tests.dossiers.caseload import add_dossiers
+from tests.e2e.conftest import serious_violations
 
 pytestmark = pytest.mark.e2e
 
@@ -27,15 +28,6 @@ def dashboard_server(scratch_app):
         add_dossiers(3, State.IN_PROGRESS, start=now - timedelta(days=2), events=False, procedure_code="XD-01")
     with served(scratch_app) as url:
         yield url
-
-
-def serious_violations(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    assert results.response["passes"], "the check ran no rule"
-    return [f"{v['id']}: {v['help']} ({len(v['nodes'])} elements)" for v in results.response["violations"]
-            if v.get("impact") in ("serious", "critical")]
 
 
 def test_the_dashboard_is_accessible(dashboard_server, browser):
