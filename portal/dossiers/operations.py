@@ -115,11 +115,22 @@ def start_dossier(*, user, procedure: Procedure, project: Project) -> Dossier:
         version=version,
         unit_id=procedure.unit_id,
         created_by=user,
-        field_values={},
+        field_values=_from_project(version, project),
     )
     db.session.add(dossier)
     db.session.flush()
     return dossier
+
+
+def _from_project(version, project: Project) -> dict:
+    """The dossier's own fields that the project already knows (capital, land area, schedule,
+    workforce...), filled in to start with: the investor checks them rather than retypes them."""
+    values = {}
+    for spec in version.form_fields or ():
+        known = getattr(project, spec.get("project_field") or "", None)
+        if known not in (None, ""):
+            values[spec["key"]] = str(known)
+    return values
 
 
 def save_draft(dossier: Dossier, user, *, field_values: dict, return_method: str) -> None:

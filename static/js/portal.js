@@ -204,4 +204,13 @@
     table.parentNode.insertBefore(box, table);
     box.appendChild(table);
   });
+
+  // --- parts of a form that only matter for one choice (the new project's fields) -----------
+  Array.prototype.forEach.call(document.querySelectorAll("[data-show-if]"), function (part) {
+    var control = part.closest("form").elements[part.getAttribute("data-show-if")];
+    if (!control) { return; }
+    function update() { part.hidden = control.value !== part.getAttribute("data-show-value"); }
+    control.addEventListener("change", update);
+    update();
+  });
 })();

@@ -80,3 +80,21 @@ def test_the_phone_menu_folds_into_one_button_and_opens(main_pages, browser):
         assert overflow(page) == ""
     finally:
         without_script.close()
+
+
+def test_the_new_project_fields_show_only_for_a_new_project(main_pages, browser):
+    url, _ids = main_pages
+    context = browser.new_context(locale="vi-VN")
+    page = context.new_page()
+    try:
+        sign_in_as(page, url, "investor")
+        page.goto(url + "/dossiers/new/QLDT-01")
+        project = page.get_by_label("Dự án", exact=True)
+        name = page.get_by_label("Tên dự án mới")
+        expect(name).to_be_visible()                       # QLDT-01 starts a new project by default
+        project.select_option(index=1)                     # an existing one
+        expect(name).to_be_hidden()
+        project.select_option(value="0")
+        expect(name).to_be_visible()
+    finally:
+        context.close()

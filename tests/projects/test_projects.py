@@ -152,3 +152,27 @@ def test_officers_cannot_use_the_investor_pages(client, db, login_as):
     assert client.get("/projects/").status_code == 403
     assert client.get("/dossiers/").status_code == 403
     assert client.get("/dossiers/new/QLDT-01").status_code == 403
+
+
+def test_a_dossier_starts_with_what_the_project_already_knows(client, db, login_as):
+    """The project has its capital, land area and schedule: a QLDT-02 dossier started on it
+    has them in its own fields, ready to check; fields the project has nothing for stay empty.
+    The new-project fields, sent along with an existing project, are ignored."""
+    from portal.dossiers.models import Dossier
+    from portal.projects.operations import create_project
+
+    user = login_as("investor")
+    project = create_project(enterprise_id=min(user.enterprise_ids), created_by=user, name_vi="Nhà máy gạch Sao Mai",
+                             zone_id=zone_id(db, "KCN-SAO-MAI"))
+    project.total_capital_vnd, project.land_area_m2, project.schedule = Decimal("250000000000"), Decimal("12500.5"), \
+        "Quý IV/2026: khởi công"
+    db.session.commit()
+    answer = client.post("/dossiers/new/QLDT-02", data={"project_id": project.id, "new_project_name": "Bỏ qua",
+                                                        "zone_id": zone_id(db, "KKTCK-BO-Y")})
+    assert answer.status_code == 302
+    dossier = db.session.scalars(db.select(Dossier)).one()
+    assert dossier.field_values == {"certified_capital": "250000000000", "land_area": "12500.50",
+                                    "schedule": "Quý IV/2026: khởi công"}
+    assert db.session.scalar(db.select(db.func.count()).select_from(Project)) == 1   # no "Bỏ qua" project
+    page = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert 'value="250.000.000.000"' in page and "Quý IV/2026: khởi công" in page
