@@ -86,6 +86,8 @@ def test_register_file_submit_receive_and_download_the_receipt(app, client, db, 
     db.session.refresh(dossier)
     assert dossier.state.national_code == 2
     assert dossier.due_at.astimezone(VN) == datetime(2026, 2, 26, 9, 15, tzinfo=VN)
+    received_mail = [m for m in outbox.to(GOOD["email"]) if "tiếp nhận" in m["Subject"].lower()][-1]
+    assert "09:15 26/02/2026 (giờ Việt Nam, UTC+7)" in outbox.body(received_mail)   # a reader abroad knows the zone
 
     # The investor follows it the same morning.
     with time_machine.travel(datetime(2026, 2, 12, 9, 30, tzinfo=VN), tick=False):
