@@ -151,13 +151,18 @@ def version_document(code: str, number: int, document_id: int | None):
     form = forms.DocumentForm(obj=document)
     if request.method == "GET" and document is None:
         form.position.data, form.originals.data, form.copies.data = len(current.documents) + 1, 1, 0
-    if form.validate_on_submit() and attempt_on(form, lambda: ops.save_document(
-            current, document, form.data, form.position.data, current_user, blank_form=form.blank_form.data),
-            ops.VersionError):
-        flash(_("The document has been saved."), "success")
-        return redirect(url_for("admin.version", code=code, number=number))
-    return render_template("admin/version_item.html", procedure=found, version=current, form=form, item=document,
-                           heading=_("A required document"), multipart=True), (400 if form.errors else 200)
+    return _draft_item(found, current, form, lambda: ops.save_document(
+        current, document, form.data, form.position.data, current_user, blank_form=form.blank_form.data),
+        _("The document has been saved."), _("A required document"), document, multipart=True)
+
+
+def _draft_item(found, current, form, save, done: str, heading: str, item, multipart: bool = False):
+    """A document or a field of a draft: saved (a refusal goes on its field), or the form again."""
+    if form.validate_on_submit() and attempt_on(form, save, ops.VersionError):
+        flash(done, "success")
+        return redirect(url_for("admin.version", code=found.code, number=current.number))
+    return render_template("admin/version_item.html", procedure=found, version=current, form=form, item=item,
+                           heading=heading, multipart=multipart), (400 if form.errors else 200)
 
 
 @bp.post("/procedures/<code>/versions/<int:number>/documents/<int:document_id>/remove")
@@ -178,13 +183,10 @@ def version_field(code: str, number: int, index: int | None):
     if index is not None and not 0 <= index < len(specs):
         abort(404)
     form = forms.FieldForm(data=specs[index] if index is not None and request.method == "GET" else None)
-    if form.validate_on_submit():
-        spec = {name: form[name].data for name in ("key", "label_vi", "label_en", "type", "required", "project_field")}
-        if attempt_on(form, lambda: ops.save_field(current, index, spec, current_user), ops.VersionError):
-            flash(_("The field has been saved."), "success")
-            return redirect(url_for("admin.version", code=code, number=number))
-    return render_template("admin/version_item.html", procedure=found, version=current, form=form, item=index,
-                           heading=_("A field the investor fills in"), multipart=False), (400 if form.errors else 200)
+    names = ("key", "label_vi", "label_en", "type", "required", "project_field")
+    return _draft_item(found, current, form, lambda: ops.save_field(
+        current, index, {name: form[name].data for name in names}, current_user),
+        _("The field has been saved."), _("A field the investor fills in"), index)
 
 
 @bp.post("/procedures/<code>/versions/<int:number>/fields/<int:index>/remove")

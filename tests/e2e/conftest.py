@@ -45,6 +45,15 @@ def page(browser):
     assert not errors, f"browser console errors: {errors}"
 
 
+def with_totp(user, key: str):
+    """`user` with an authenticator enrolled on `key` (officers and administrators log in with it)."""
+    from portal.db import utcnow
+
+    user.set_totp_key(key)
+    user.totp_enabled_at = utcnow()
+    return user
+
+
 def log_in(page, url, email, password, key=None):
     """Through the login form, and the second step with the TOTP of `key` when given."""
     import pyotp
@@ -79,7 +88,6 @@ def main_pages(scratch_app):
     from werkzeug.datastructures import FileStorage
 
     from portal.catalogue.models import Procedure, Zone
-    from portal.db import utcnow
     from portal.extensions import db
     from portal.services.unit_of_work import commit
     from tests.conftest import served
@@ -94,8 +102,7 @@ def main_pages(scratch_app):
                   "leader": UserFactory(board_leader=True, email="lanhdao@example.com"),
                   "admin": UserFactory(admin=True, email="quantri@example.com")}
         for role in ("desk", "leader", "admin"):
-            people[role].set_totp_key(KEY)
-            people[role].totp_enabled_at = utcnow()
+            with_totp(people[role], KEY)
         investor = people["investor"]
         zone = db.session.scalar(db.select(Zone).where(Zone.code == "KCN-HOA-BINH"))
         procedure = db.session.scalar(db.select(Procedure).where(Procedure.code == "QLDT-01"))

@@ -19,7 +19,7 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.services.unit_of_work import commit
 from tests.conftest import Outbox, served
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, with_totp
 from tests.factories import PASSWORD, UserFactory
 from tests.samples import PDF
 
@@ -47,9 +47,7 @@ def submitted_dossier(investor):
 @pytest.fixture
 def portal(scratch_app):
     with scratch_app.app_context():
-        admin = UserFactory(admin=True, email="quantri@example.com")
-        admin.set_totp_key(ADMIN_KEY)
-        admin.totp_enabled_at = utcnow()
+        with_totp(UserFactory(admin=True, email="quantri@example.com"), ADMIN_KEY)
         investor = UserFactory(email="nhadautu@example.com")
         first, second = submitted_dossier(investor), submitted_dossier(investor)
         commit()

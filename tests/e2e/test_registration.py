@@ -10,10 +10,9 @@ import pyotp
 import pytest
 from playwright.sync_api import expect
 
-from portal.db import utcnow
 from portal.services.unit_of_work import commit
 from tests.conftest import Outbox, served
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, with_totp
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.e2e
@@ -23,9 +22,7 @@ KEY = pyotp.random_base32()
 @pytest.fixture
 def portal(scratch_app):
     with scratch_app.app_context():
-        desk = UserFactory(desk_officer=True, email="motcua@example.com")
-        desk.set_totp_key(KEY)
-        desk.totp_enabled_at = utcnow()
+        with_totp(UserFactory(desk_officer=True, email="motcua@example.com"), KEY)
         commit()
     with served(scratch_app) as url:
         yield scratch_app, url
