@@ -225,3 +225,36 @@ def test_an_english_reader_gets_a_courtesy_translation_beside_the_original(clien
     assert original[2] == "vi" and "Courtesy translation" not in " ".join(original[3])   # the original stays Vietnamese
     sign_in(client, people["investor_b"])
     assert client.get(link).status_code == 404
+
+
+def test_all_six_slips_are_tagged_titled_and_in_vietnamese(client, db, in_progress, make_draft, staff):
+    """Receipt, supplement request (form 02 is issued on the dossier's way), refusal, apology,
+    stop (a withdrawal) and process control slip: each PDF is tagged, in Vietnamese, and its
+    title is the form's name, printed as its first heading."""
+    from portal.calendar import add_working_days
+    from portal.documents.models import Slip
+
+    day = add_working_days(in_progress.due_at.astimezone(VN).date(), 2)
+    ops.issue_apology(in_progress, staff["desk"], datetime.combine(day, datetime.min.time().replace(hour=9), VN),
+                      "Chờ ý kiến Sở Xây dựng")
+    ops.request_supplement(in_progress, in_progress.assignee, [{"description": "Bản vẽ mặt bằng", "reason": "Thiếu"}])
+    refused, withdrawn = make_draft(user=in_progress.created_by), make_draft(user=in_progress.created_by)
+    for dossier in (refused, withdrawn):
+        ops.submit_dossier(dossier, dossier.created_by)
+    ops.refuse_dossier(refused, staff["desk"], "Hồ sơ không thuộc thẩm quyền")
+    ops.receive_dossier(withdrawn, staff["desk"])
+    ops.withdraw_dossier(withdrawn, withdrawn.created_by, "Nhà đầu tư thay đổi kế hoạch")
+    db.session.commit()
+    sign_in(client, staff["desk"])
+    client.post(f"/officer/dossiers/{in_progress.id}/control-slip")
+    sign_in(client, in_progress.created_by)
+    titles = {SlipKind.RECEIPT: "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+              SlipKind.SUPPLEMENT: "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"}
+    seen = set()
+    for slip in db.session.scalars(db.select(Slip).where(Slip.dossier_id.in_([in_progress.id, refused.id,
+                                                                               withdrawn.id]))):
+        tagged, title, language, pages = _pdf_facts(client.get(f"/dossiers/{slip.dossier_id}/slips/{slip.id}.pdf").data)
+        assert tagged and language == "vi" and title and title.upper() in pages[0], slip.kind
+        assert titles.get(slip.kind, title) == title
+        seen.add(slip.kind)
+    assert seen == set(SlipKind)
