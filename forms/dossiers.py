@@ -27,7 +27,9 @@ from portal.projects.operations import CERTIFIED
 class StartDossierForm(FlaskForm):
     """Choose the project the dossier is for, or name a new one."""
 
-    project_id = SelectField(_l("Project"), coerce=int)
+    project_id = SelectField(_l("Project"), coerce=int, render_kw={
+        "data-searchable": "true", "data-search-label": _l("Search the projects"),
+        "data-search-hint": _l("Type a few letters, with or without accents")})
     new_project_name = StringField(_l("Name of the new project"), filters=LINE, validators=[Length(max=500)])
     enterprise_id = enterprise_field()
     # Checked in validate(): only needed when the dossier is for a new project.
