@@ -90,14 +90,14 @@ def app(database_url, tmp_path_factory):
     return app
 
 
-@pytest.fixture
-def scratch_url(database_url, tmp_path):
-    """An empty database of the same kind as the suite's."""
+@contextmanager
+def _scratch_database(database_url: str, folder, suffix: str):
+    """An empty database of the same kind as the suite's, dropped afterwards."""
     if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'scratch.db'}"
+        yield f"sqlite:///{folder / f'scratch{suffix}.db'}"
         return
     url = sa.make_url(database_url)
-    name = f"{url.database}_migrations"
+    name = f"{url.database}{suffix}"
     admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
@@ -108,10 +108,9 @@ def scratch_url(database_url, tmp_path):
     admin.dispose()
 
 
-@pytest.fixture
-def scratch_app(scratch_url, tmp_path):
-    """A second portal on an empty database of its own, migrated, with the catalogue: for
-    tests that need real commits from several connections (servers, threads, backups)."""
+@contextmanager
+def _scratch_portal(url: str, folder):
+    """A portal on `url`, migrated, with the catalogue, its files under `folder`."""
     from flask_migrate import upgrade
 
     from portal import create_app
@@ -119,8 +118,8 @@ def scratch_app(scratch_url, tmp_path):
     from portal.extensions import db as _db
     from portal.services.unit_of_work import commit
 
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=scratch_url, STORAGE_DIR=str(tmp_path / "storage"),
-                     OUTBOX_DIR=str(tmp_path / "outbox"))
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, STORAGE_DIR=str(folder / "storage"),
+                     OUTBOX_DIR=str(folder / "outbox"))
     with app.app_context():
         upgrade()
         load_catalogue(read_catalogue_file(app.config["CATALOGUE_FILE"]))
@@ -129,6 +128,30 @@ def scratch_app(scratch_url, tmp_path):
     with app.app_context():
         _db.session.remove()
         _db.engine.dispose()
+
+
+@pytest.fixture
+def scratch_url(database_url, tmp_path):
+    """An empty database of the same kind as the suite's."""
+    with _scratch_database(database_url, tmp_path, "_migrations") as url:
+        yield url
+
+
+@pytest.fixture
+def scratch_app(scratch_url, tmp_path):
+    """A second portal on an empty database of its own, migrated, with the catalogue: for
+    tests that need real commits from several connections (servers, threads, backups)."""
+    with _scratch_portal(scratch_url, tmp_path) as app:
+        yield app
+
+
+@pytest.fixture(scope="module")
+def module_scratch_app(database_url, tmp_path_factory):
+    """The same, shared by a module's tests that only read what they set up once (the sweeps
+    of the main pages): migrating a database for each costs seconds on PostgreSQL."""
+    folder = tmp_path_factory.mktemp("module-portal")
+    with _scratch_database(database_url, folder, "_module") as url, _scratch_portal(url, folder) as app:
+        yield app
 
 
 @contextmanager

@@ -79,8 +79,8 @@ ADMIN = ["/admin/", "/admin/people", "/admin/procedures", "/admin/procedures/QLD
          "/admin/calendar", "/admin/audit", "/admin/organisation"]
 
 
-@pytest.fixture
-def main_pages(scratch_app):
+@pytest.fixture(scope="module")
+def main_pages(module_scratch_app):
     """A portal with one person of each kind (officers with the TOTP of KEY), an investor's
     draft and a received dossier: what the sweeps of the main pages visit."""
     import io
@@ -96,7 +96,7 @@ def main_pages(scratch_app):
     from portal.dossiers import operations as ops
     from portal.projects.operations import create_project
 
-    with scratch_app.app_context():
+    with module_scratch_app.app_context():
         people = {"investor": UserFactory(email="nhadautu@example.com"),
                   "desk": UserFactory(desk_officer=True, email="motcua@example.com"),
                   "leader": UserFactory(board_leader=True, email="lanhdao@example.com"),
@@ -121,7 +121,7 @@ def main_pages(scratch_app):
                 ops.receive_dossier(dossier, people["desk"])
             ids[name] = dossier.id
         commit()
-    with served(scratch_app) as url:
+    with served(module_scratch_app) as url:
         yield url, ids
 
 
