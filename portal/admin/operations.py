@@ -22,6 +22,7 @@ from portal.catalogue.models import (
     STEPS, Procedure, ProcedureVersion, RequiredDocument, TimeLimitKind,
 )
 from portal.catalogue.operations import FIELD_TYPES, PROJECT_FIELDS
+from portal.calendar import local_today
 from portal.db import utcnow
 from portal.extensions import db
 
@@ -45,11 +46,6 @@ class VersionError(Exception):
         self.field = field
 
 
-def _today() -> date:
-    from portal.calendar import LOCAL_TZ
-
-    return utcnow().astimezone(LOCAL_TZ).date()
-
 
 def _draft_only(version: ProcedureVersion) -> None:
     if version.is_published:
@@ -69,7 +65,7 @@ def new_draft(procedure: Procedure, actor) -> ProcedureVersion:
     if any(not v.is_published for v in procedure.versions):
         raise VersionError(_("This procedure already has a draft version: finish or discard it first."))
     published = [v for v in procedure.versions if v.is_published]
-    source = procedure.version_on(_today()) or (published[-1] if published else None)
+    source = procedure.version_on(local_today()) or (published[-1] if published else None)
     if source is None:
         raise VersionError(_("This procedure has no published version to start from."))
     draft = ProcedureVersion(number=max(v.number for v in procedure.versions) + 1,
@@ -199,7 +195,7 @@ def publish(version: ProcedureVersion, effective_from: Optional[date], effective
     _draft_only(version)
     if effective_from is None:
         raise VersionError(_("Give the date the version takes effect."), "effective_from")
-    if effective_from < _today():
+    if effective_from < local_today():
         raise VersionError(_("A version takes effect today or later: dossiers already started keep theirs."),
                            "effective_from")
     if effective_to is not None and effective_to < effective_from:

@@ -55,12 +55,17 @@ def organisation():
 @admins_only
 def new_unit():
     form = forms.NewUnitForm()
+    return _add(form, lambda: catalogue_ops.add_unit(form.data, current_user), _("The unit has been added."),
+                lambda unit: url_for("admin.unit", unit_id=unit.id), _("Add a unit"))
+
+
+def _add(form, add, done: str, page_of, heading: str):
+    """Add a unit or a zone from its form: on to its page, or the form again with the refusal."""
     created = []
-    if form.validate_on_submit() and attempt_on(
-            form, lambda: created.append(catalogue_ops.add_unit(form.data, current_user)), catalogue_ops.EditError):
-        flash(_("The unit has been added."), "success")
-        return redirect(url_for("admin.unit", unit_id=created[0].id))
-    return render_template("admin/catalogue_item.html", form=form, item=None, heading=_("Add a unit")), (
+    if form.validate_on_submit() and attempt_on(form, lambda: created.append(add()), catalogue_ops.EditError):
+        flash(done, "success")
+        return redirect(page_of(created[0]))
+    return render_template("admin/catalogue_item.html", form=form, item=None, heading=heading), (
         400 if form.errors else 200)
 
 
@@ -90,14 +95,8 @@ def remove_unit(unit_id: int):
 @admins_only
 def new_zone():
     form = forms.ZoneForm()
-    created = []
-    if form.validate_on_submit() and attempt_on(
-            form, lambda: created.append(catalogue_ops.add_zone(_values(form, catalogue_ops.ZONE_FIELDS),
-                                                                current_user)), catalogue_ops.EditError):
-        flash(_("The zone has been added."), "success")
-        return redirect(url_for("admin.zone", zone_id=created[0].id))
-    return render_template("admin/catalogue_item.html", form=form, item=None, heading=_("Add a zone")), (
-        400 if form.errors else 200)
+    return _add(form, lambda: catalogue_ops.add_zone(_values(form, catalogue_ops.ZONE_FIELDS), current_user),
+                _("The zone has been added."), lambda zone: url_for("admin.zone", zone_id=zone.id), _("Add a zone"))
 
 
 @bp.route("/zones/<int:zone_id>", methods=["GET", "POST"])

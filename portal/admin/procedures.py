@@ -9,11 +9,10 @@ from sqlalchemy.orm import selectinload
 
 from forms import admin as forms
 from portal.admin.views import admins_only, bp
-from portal.calendar import LOCAL_TZ
+from portal.calendar import local_today
 from portal.admin import operations as ops
 from portal.catalogue.models import STEPS, ApprovalChain, OnlineLevel, Procedure, ProcedureVersion, \
     SupplementClock, TimeLimitKind
-from portal.db import utcnow
 from portal.extensions import db
 from portal.web import attempt, attempt_on
 
@@ -37,9 +36,6 @@ def _back_to_draft(code: str, number: int, operation, done: str):
     return redirect(url_for("admin.version", code=code, number=number))
 
 
-def _today():
-    return utcnow().astimezone(LOCAL_TZ).date()
-
 
 @bp.get("/procedures")
 @admins_only
@@ -47,14 +43,14 @@ def procedures():
     """Every procedure (17 in the seed: a short list), with its version in force today."""
     rows = db.session.scalars(db.select(Procedure).order_by(Procedure.code)
                               .options(selectinload(Procedure.versions), selectinload(Procedure.unit))).all()
-    return render_template("admin/procedures.html", procedures=rows, today=_today())
+    return render_template("admin/procedures.html", procedures=rows, today=local_today())
 
 
 @bp.get("/procedures/<code>")
 @admins_only
 def procedure(code: str):
     found = _procedure(code)
-    return render_template("admin/procedure.html", procedure=found, today=_today())
+    return render_template("admin/procedure.html", procedure=found, today=local_today())
 
 
 @bp.post("/procedures/<code>/versions")
@@ -103,7 +99,7 @@ def version(code: str, number: int):
         flash(_("The draft has been saved."), "success")
         return redirect(url_for("admin.version", code=code, number=number))
     return render_template("admin/version.html", procedure=found, version=current, form=form,
-                           publish_form=forms.PublishForm(formdata=None), today=_today()), (
+                           publish_form=forms.PublishForm(formdata=None), today=local_today()), (
         400 if form.errors or refused else 200)
 
 
@@ -124,7 +120,7 @@ def publish_version(code: str, number: int):
         return redirect(url_for("admin.procedure", code=code))
     form = forms.VersionForm(obj=current, formdata=None)
     return render_template("admin/version.html", procedure=found, version=current, form=form,
-                           publish_form=publish_form, today=_today()), 400
+                           publish_form=publish_form, today=local_today()), 400
 
 
 @bp.post("/procedures/<code>/versions/<int:number>/discard")

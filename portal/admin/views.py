@@ -12,7 +12,7 @@ from forms.reports import PeriodForm
 from portal import paging
 from portal.accounts.models import Role
 from portal.audit import queries as audit_queries
-from portal.calendar import LOCAL_TZ
+from portal.calendar import LOCAL_TZ, local_today
 from portal.calendar import operations as calendar_ops
 from portal.calendar.models import CalendarOverride
 from portal.db import utcnow
@@ -151,7 +151,7 @@ def remove_day(override_id: int):
 @bp.get("/ratings")
 @admins_only
 def satisfaction():
-    form = PeriodForm(utcnow().astimezone(LOCAL_TZ).date(), formdata=request.args)
+    form = PeriodForm(local_today(), formdata=request.args)
     if not form.validate():
         return render_template("admin/ratings.html", form=form, result=None), 400
     return render_template("admin/ratings.html", form=form, result=ratings(form.period))

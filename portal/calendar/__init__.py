@@ -270,3 +270,10 @@ def add_office_time(
         day = _ordinals(overrides).nth_before(day, -whole)
     opening = datetime.combine(day, hours.opens, LOCAL_TZ)
     return opening + timedelta(seconds=round(rest * length.total_seconds()))
+
+
+def local_today() -> date:
+    """Today in Viet Nam: effective dates, the calendar and report periods count in it."""
+    from portal.db import utcnow
+
+    return utcnow().astimezone(LOCAL_TZ).date()

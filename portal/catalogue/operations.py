@@ -122,8 +122,9 @@ def _load_procedure(item: dict, order: int, units: dict, fields: dict, stats: Co
             version = ProcedureVersion(number=number, published_at=utcnow())
             procedure.versions.append(version)
             stats["procedure_versions created"] += 1
-        if _assign(version, version_values):
-            stats["procedure_versions updated"] += int(version.id is not None)
+            _assign(version, version_values)
+        elif _assign(version, version_values):
+            stats["procedure_versions updated"] += 1
         _load_documents(version, documents, stats)
 
 
@@ -358,8 +359,6 @@ def add_zone(values: dict, actor) -> Zone:
     zone = Zone(code=code, edited_at=utcnow(),
                 sort_order=(db.session.scalar(db.select(db.func.max(Zone.sort_order))) or 0) + 1,
                 **{key: values.get(key) for key in ZONE_FIELDS if key != "code"})
-    zone.name_en, zone.location_vi, zone.location_en = zone.name_en or "", zone.location_vi or "", zone.location_en or ""
-    zone.description_vi, zone.description_en = zone.description_vi or "", zone.description_en or ""
     db.session.add(zone)
     audit.record("catalogue.zone_added", actor=actor, target=code, detail=zone.name_vi)
     db.session.flush()

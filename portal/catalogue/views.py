@@ -6,18 +6,14 @@ import mimetypes
 from flask import Blueprint, abort, render_template, request
 
 from forms.catalogue import ProcedureSearchForm
-from portal.calendar import LOCAL_TZ
+from portal.calendar import local_today
 from portal.catalogue import queries
 from portal.catalogue.models import RequiredDocument
-from portal.db import utcnow
 from portal.extensions import db
 from portal.web import send_stored
 
 bp = Blueprint("catalogue", __name__, url_prefix="/procedures")
 
-
-def _today():
-    return utcnow().astimezone(LOCAL_TZ).date()
 
 
 @bp.get("/")
@@ -31,7 +27,7 @@ def index():
         "catalogue/index.html",
         form=form,
         groups=queries.group_procedures(procedures, group),
-        current=queries.versions_in_force(procedures, _today()),
+        current=queries.versions_in_force(procedures, local_today()),
         total=len(procedures),
     )
 
@@ -42,7 +38,7 @@ def detail(code: str):
     procedure = queries.procedure_by_code(code)
     if procedure is None:
         abort(404)
-    today = _today()
+    today = local_today()
     version, upcoming = procedure.version_on(today), procedure.next_version(today)
     if version is None and upcoming is None:
         abort(404)

@@ -14,7 +14,7 @@ from forms import officer as forms
 from portal import paging
 from portal.accounts.models import OFFICER_ROLES, Role
 from portal.audit import operations as audit
-from portal.calendar import LOCAL_TZ
+from portal.calendar import LOCAL_TZ, local_today
 from portal.catalogue import queries as catalogue
 from portal.calendar.queries import overrides
 from portal.db import utcnow
@@ -275,7 +275,7 @@ LARGE_EXPORT_ROWS = 5_000  # the page warns that the files will take a while
 
 def _book_range():
     form = forms.BookForm(formdata=request.args)
-    today = utcnow().astimezone(LOCAL_TZ).date()
+    today = local_today()
     form.validate()
     start = min(max(form.start.data or today.replace(day=1), BOOK_FIRST_DAY), BOOK_LAST_DAY)
     end = min(max(form.end.data or today, BOOK_FIRST_DAY), BOOK_LAST_DAY)

@@ -20,7 +20,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from portal.accounts.models import Role, User
-from portal.calendar import LOCAL_TZ, OfficeHours, due_at, is_working_day, paused_days, shift
+from portal.calendar import LOCAL_TZ, OfficeHours, due_at, is_working_day, local_today, paused_days, shift
 from portal.calendar.queries import overrides
 from portal.catalogue import queries as catalogue_queries
 from portal.catalogue.models import CertificateEffect, Procedure, ProcedureVersion, RequiredDocument, SupplementClock
@@ -101,7 +101,7 @@ def start_dossier(*, user, procedure: Procedure, project: Project) -> Dossier:
     """
     if project.enterprise_id not in user.enterprise_ids:
         raise DossierError(_("This project does not belong to your enterprise."))
-    version = catalogue_queries.version_in_force(procedure.id, utcnow().astimezone(LOCAL_TZ).date())
+    version = catalogue_queries.version_in_force(procedure.id, local_today())
     if version is None or not procedure.is_active:
         raise DossierError(_("This procedure is not open for new dossiers."))
     if procedure.requires_certificate and not project.has_certificate:

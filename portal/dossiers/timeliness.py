@@ -109,9 +109,8 @@ def remaining_days_text(dossier) -> str:
     """"3 working days left" / "overdue by 2 working days" / "clock paused: 8 working days left"."""
     from flask_babel import ngettext
 
-    from portal.calendar import days_left, working_days_between
+    from portal.calendar import days_left, local_today, working_days_between
     from portal.calendar.queries import overrides
-    from portal.db import utcnow
 
     if dossier.due_at is None:
         return ""
@@ -121,7 +120,7 @@ def remaining_days_text(dossier) -> str:
         if kind == "calendar_days":
             return ngettext("clock paused: %(num)d day left", "clock paused: %(num)d days left", days)
         return ngettext("clock paused: %(num)d working day left", "clock paused: %(num)d working days left", days)
-    today = utcnow().astimezone(LOCAL_TZ).date()
+    today = local_today()
     days = working_days_between(today, dossier.due_at.astimezone(LOCAL_TZ).date(), overrides())
     if dossier.is_overdue():
         return ngettext("overdue by %(num)d working day", "overdue by %(num)d working days", max(-days, 0))

@@ -7,9 +7,8 @@ from typing import Optional
 
 from flask_babel import gettext as _
 
-from portal.calendar import LOCAL_TZ
+from portal.calendar import local_today
 from portal.catalogue.models import CertificateEffect
-from portal.db import utcnow
 from portal.extensions import db
 from portal.projects.models import CertificateEntry, Project
 
@@ -155,5 +154,5 @@ def _add_entry(project: Project, effect: CertificateEffect, number: str, issued_
 
 
 def _check_not_future(day: date) -> None:
-    if day > utcnow().astimezone(LOCAL_TZ).date():
+    if day > local_today():
         raise ProjectError(_("A certificate date cannot be in the future."))

@@ -8,7 +8,7 @@ from flask_login import current_user
 from forms import reports as forms
 from portal import paging
 from portal.accounts.models import Role
-from portal.calendar import LOCAL_TZ
+from portal.calendar import local_today
 from portal.catalogue import queries as catalogue
 from portal.db import utcnow
 from portal.dossiers.queries import units_seen_by
@@ -39,7 +39,7 @@ def _service_form():
         abort(404)
     # Every procedure, retired ones too: their dossiers count in past periods.
     procedures = [p for p in catalogue.choices()["procedures"] if not own_unit or p.unit_id == user.unit_id]
-    form = forms.ServiceReportForm(utcnow().astimezone(LOCAL_TZ).date(), units, catalogue.fields(), procedures,
+    form = forms.ServiceReportForm(local_today(), units, catalogue.fields(), procedures,
                                    all_units=not own_unit, formdata=request.args)
     if not form.validate():
         return form, None, []
@@ -83,7 +83,7 @@ def service_file(form: str):
 
 
 def _period_form():
-    return forms.PeriodForm(utcnow().astimezone(LOCAL_TZ).date(), formdata=request.args)
+    return forms.PeriodForm(local_today(), formdata=request.args)
 
 
 @bp.get("/investment")
