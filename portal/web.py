@@ -150,15 +150,12 @@ class BoundedInteger(IntegerConverter):
 def send_stored(key: str, name: str, content_type: str, *, inline: bool = False, private: bool = True):
     """A stored file as a response (404 when it is gone): downloaded unless `inline`, and
     never kept by a shared cache when `private`."""
-    from flask import send_file
-
     from portal.services.storage import get_storage
 
     storage = get_storage()
     if not storage.exists(key):
         abort(404)
-    response = send_file(storage.local_path(key), mimetype=content_type, as_attachment=not inline,
-                         download_name=name, conditional=True, max_age=0 if private else 3600)
+    response = storage.send(key, name, content_type, inline=inline, max_age=0 if private else 3600)
     if private:
         response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -171,6 +171,55 @@ def served(app):
         thread.join(timeout=5)
 
 
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# What boto3 reads from the environment to reach the test S3 server (as operators set it).
+S3_ENV = {"AWS_ACCESS_KEY_ID": "portal-test", "AWS_SECRET_ACCESS_KEY": "portal-test-secret",
+          "AWS_DEFAULT_REGION": "ap-southeast-1", "AWS_EC2_METADATA_DISABLED": "true"}
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A real S3 protocol server, moto's server mode, on 127.0.0.1 for the whole run."""
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_bucket(s3_server, monkeypatch):
+    """A new, empty bucket on the test S3 server, with boto3's environment pointing at it."""
+    import uuid
+
+    import boto3
+
+    for name, value in {**S3_ENV, "AWS_ENDPOINT_URL": s3_server}.items():
+        monkeypatch.setenv(name, value)
+    bucket = f"portal-{uuid.uuid4().hex[:12]}"
+    boto3.client("s3").create_bucket(Bucket=bucket, CreateBucketConfiguration={
+        "LocationConstraint": S3_ENV["AWS_DEFAULT_REGION"]})
+    return bucket
+
+
+def s3_objects(bucket: str) -> dict[str, bytes]:
+    """Everything in `bucket`, read with a client of its own."""
+    import boto3
+
+    client = boto3.client("s3")
+    listing = client.list_objects_v2(Bucket=bucket).get("Contents", [])
+    return {o["Key"]: client.get_object(Bucket=bucket, Key=o["Key"])["Body"].read() for o in listing}
+
+
 @pytest.fixture
 def db(app):
     """The database, with everything the test writes rolled back afterwards."""

@@ -10,6 +10,7 @@ raises DossierError with a message for the user, before anything is changed.
 """
 from __future__ import annotations
 
+import tempfile
 import uuid
 from contextlib import contextmanager
 from datetime import datetime, time
@@ -37,7 +38,7 @@ from portal.dossiers.workflow import Action, Proposal, State
 from portal.extensions import db
 from portal.projects import operations as project_ops
 from portal.projects.models import Project
-from portal.services.storage import TooLarge, get_storage
+from portal.services.storage import CHUNK, StorageUnavailable, TooLarge, get_storage
 from portal.services.unit_of_work import after_commit, on_rollback
 
 
@@ -188,15 +189,36 @@ def save_checked(upload, allowed: list[str], folder: str, max_size: int) -> tupl
         raise DossierError(_("The file %(name)s is empty.", name=name))
     if not uploads.content_matches(ext, content_type):
         raise DossierError(_("The content of %(name)s is not a %(ext)s file.", name=name, ext=ext.upper()))
-    storage = get_storage()
     key = f"{folder}/{uuid.uuid4().hex}.{ext}"
-    stored = storage.save(key, upload.stream, max_size=max_size)
+    # Checked in a local scratch copy first: the storage only ever receives a file that
+    # passed every check, and a refusal leaves nothing anywhere.
+    with tempfile.NamedTemporaryFile(prefix="upload-", suffix=f".{ext}") as scratch:
+        size = _spool(upload.stream, scratch, max_size)
+        if size == 0:
+            raise DossierError(_("The file %(name)s is empty.", name=name))
+        _inspect(scratch.name, ext, name)
+        scratch.seek(0)
+        storage = get_storage()
+        try:
+            stored = storage.save(key, scratch)
+        except StorageUnavailable:
+            current_app.logger.exception("storage refused an upload")
+            raise DossierError(_("The file %(name)s could not be stored just now. Nothing was saved; "
+                                 "please try again in a few minutes.", name=name)) from None
     on_rollback(storage.delete, key)
-    if stored.size == 0:
-        storage.delete(key)
-        raise DossierError(_("The file %(name)s is empty.", name=name))
-    _inspect_stored(storage, key, ext, name)
     return name, key, content_type, stored
+
+
+def _spool(stream, out, max_size: int) -> int:
+    """Copy the upload to `out` in chunks; past `max_size` raise TooLarge (out is discarded)."""
+    size = 0
+    while chunk := stream.read(CHUNK):
+        size += len(chunk)
+        if size > max_size:
+            raise TooLarge()
+        out.write(chunk)
+    out.flush()
+    return size
 
 
 def remove_file(dossier: Dossier, user, record: DossierFile) -> None:
@@ -207,19 +229,17 @@ def remove_file(dossier: Dossier, user, record: DossierFile) -> None:
     after_commit(get_storage().delete, record.storage_key)
 
 
-def _inspect_stored(storage, key: str, ext: str, name: str) -> None:
-    """Open the stored file as what it claims to be, and scan it when a scanner is set."""
+def _inspect(path: str, ext: str, name: str) -> None:
+    """Open the uploaded file as what it claims to be, and scan it when a scanner is set."""
     try:
-        uploads.check_structure(ext, storage.local_path(key),
+        uploads.check_structure(ext, path,
                                 isolated=current_app.config["UPLOAD_CHECK_ISOLATED"])
     except uploads.TooComplex:
-        storage.delete(key)
         raise DossierError(_("%(name)s is too large or too complex to be checked (at most %(pages)d pages, "
                              "%(pixels)d million pixels an image). Split it or reduce it, then attach it again.",
                              name=name, pages=uploads.MAX_PDF_PAGES,
                              pixels=uploads.MAX_IMAGE_PIXELS // 1_000_000)) from None
     except uploads.BadStructure:
-        storage.delete(key)
         raise DossierError(_("%(name)s is damaged or is not a real %(ext)s file.", name=name,
                              ext=ext.upper())) from None
     socket_path = current_app.config.get("CLAMD_SOCKET")
@@ -228,14 +248,12 @@ def _inspect_stored(storage, key: str, ext: str, name: str) -> None:
     from portal.services.antivirus import ScanUnavailable, scan
 
     try:
-        with storage.open(key) as handle:
+        with open(path, "rb") as handle:
             found = scan(handle, socket_path)
     except ScanUnavailable:
         current_app.logger.error("virus scanner unavailable at %s", socket_path)
-        storage.delete(key)
         raise DossierError(_("The file could not be checked for viruses just now. Please try again later.")) from None
     if found:
-        storage.delete(key)
         current_app.logger.warning("upload refused: %s found in %r", found, name)
         raise DossierError(_("%(name)s contains a virus and was not accepted.", name=name))
 

@@ -1,5 +1,8 @@
 """Backups: a consistent archive of the database and the stored files, and its restore.
 
+The files are read and written through the storage interface, so the same archive moves
+between a local folder and S3 (a backup taken on one restores on the other).
+
 The database is copied first — SQLite through its online backup API, PostgreSQL with
 pg_dump in one snapshot — and the files after it. Stored files are only ever added
 (a removed draft file is deleted after its row), so a file that arrives while the
@@ -49,7 +52,7 @@ def storage_keys_in_database() -> set[str]:
 
 def storage_report() -> dict[str, list[str]]:
     """Files without rows, and rows without files."""
-    stored = {k for k in get_storage().keys() if not k.endswith(".part")}
+    stored = set(get_storage().iter_keys())
     known = storage_keys_in_database()
     return {"files_without_rows": sorted(stored - known), "rows_without_files": sorted(known - stored)}
 
@@ -71,19 +74,20 @@ def make_backup(output: Path) -> dict:
             db_file = "database.dump"
             command = ["pg_dump", *args, "-Fc", "-f", str(scratch / db_file), url.database]
             subprocess.run(command, check=True, env=env, capture_output=True)  # nosec B603
-        keys = sorted(storage_keys_in_database() & set(storage.keys()))
-        manifest = {
-            "created_at": datetime.now(timezone.utc).isoformat(),
-            "database": db_file,
-            "files": {key: _sha256(storage.local_path(key)) for key in keys},
-        }
-        (scratch / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        keys = sorted(storage_keys_in_database() & set(storage.iter_keys()))
         output.parent.mkdir(parents=True, exist_ok=True)
+        files = {}
         with tarfile.open(output, "w:gz") as archive:
             archive.add(scratch / db_file, arcname=db_file)
+            for key in keys:  # one file at a time through a scratch copy: any size, any backend
+                copy = scratch / "file"
+                with storage.open(key) as source, open(copy, "wb") as out:
+                    shutil.copyfileobj(source, out, 1024 * 1024)
+                files[key] = _sha256(copy)
+                archive.add(copy, arcname=f"storage/{key}")
+            manifest = {"created_at": datetime.now(timezone.utc).isoformat(), "database": db_file, "files": files}
+            (scratch / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
             archive.add(scratch / "manifest.json", arcname="manifest.json")
-            for key in keys:
-                archive.add(storage.local_path(key), arcname=f"storage/{key}")
     return manifest
 
 
@@ -111,11 +115,11 @@ def restore_backup(archive_path: Path) -> dict:
             command = ["pg_restore", *args, "--clean", "--if-exists", "--no-owner", "-d", url.database,
                        str(scratch / manifest["database"])]
             subprocess.run(command, check=True, env=env, capture_output=True)  # nosec B603
-        storage.clear()
+        for key in set(storage.iter_keys()) - set(manifest["files"]):
+            storage.delete(key)
         for key in manifest["files"]:
-            destination = storage.local_path(key)
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(scratch / "storage" / key, destination)
+            with open(scratch / "storage" / key, "rb") as source:
+                storage.save(key, source)
     return manifest
 
 

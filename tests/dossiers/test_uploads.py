@@ -134,7 +134,7 @@ def test_storage_streams_in_chunks(tmp_path):
     assert storage.open("a/b.bin").read() == data
     with pytest.raises(TooLarge):
         storage.save("a/c.bin", io.BytesIO(data), max_size=CHUNK)
-    assert not storage.exists("a/c.bin") and list(storage.keys()) == ["a/b.bin"]
+    assert not storage.exists("a/c.bin") and list(storage.iter_keys()) == ["a/b.bin"]
     with pytest.raises(ValueError):
         storage.save("../escape", io.BytesIO(b"x"))
 

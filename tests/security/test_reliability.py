@@ -19,12 +19,46 @@ from portal.extensions import db as _db
 from portal.services.antivirus import ScanUnavailable, scan
 from portal.services.storage import get_storage
 from portal.services.unit_of_work import commit
+from tests.conftest import s3_objects
 from tests.samples import FAKE_PDF, PDF, docx, png, upload
 
 
 @pytest.fixture
 def draft(make_draft, login_as):
     return make_draft(user=login_as("investor"), complete=False)
+
+
+@pytest.fixture(params=["local", "s3"])
+def storage_url(request) -> str:
+    """Where files go: the default folder, or a bucket on the test S3 server."""
+    return f"s3://{request.getfixturevalue('s3_bucket')}/portal" if request.param == "s3" else ""
+
+
+def test_uploads_and_downloads_go_through_s3(app, client, db, draft, s3_bucket, monkeypatch):
+    monkeypatch.setitem(app.config, "STORAGE_URL", f"s3://{s3_bucket}/portal")
+    assert "Đã đính kèm hồ sơ.pdf" in post(client, draft, PDF, "hồ sơ.pdf")
+    record = db.session.scalars(db.select(DossierFile).where(DossierFile.dossier_id == draft.id)).one()
+    assert s3_objects(s3_bucket) == {f"portal/{record.storage_key}": PDF}
+    download = client.get(f"/dossiers/{draft.id}/files/{record.id}")
+    assert download.data == PDF and "no-store" in download.headers["Cache-Control"]
+    assert "filename*=UTF-8''h%E1%BB%93%20s%C6%A1.pdf" in download.headers["Content-Disposition"]
+    client.post(f"/dossiers/{draft.id}/files/{record.id}/delete")
+    assert s3_objects(s3_bucket) == {}
+
+
+def test_unreachable_s3_refuses_the_upload_and_keeps_nothing(app, client, db, draft, s3_bucket, monkeypatch):
+    from tests.conftest import free_port
+
+    monkeypatch.setitem(app.config, "STORAGE_URL", f"s3://{s3_bucket}/portal")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")
+    monkeypatch.setenv("STORAGE_TIMEOUT", "1")
+    app.extensions.pop("portal_storage", None)
+    try:
+        page = post(client, draft, PDF, "hồ sơ.pdf")
+    finally:
+        app.extensions.pop("portal_storage", None)  # the next test's client reaches the server again
+    assert "Không lưu được tệp hồ sơ.pdf lúc này" in page
+    assert db.session.scalars(db.select(DossierFile).where(DossierFile.dossier_id == draft.id)).all() == []
 
 
 def post(client, dossier, data, name):
@@ -156,7 +190,8 @@ def test_officers_downloads_are_audited(client, db, make_draft, login_as):
     assert {e.action for e in events} == {"file.view", "file.download"}
 
 
-def test_storage_check_reports_strays_and_missing_files(app, db, make_draft):
+def test_storage_check_reports_strays_and_missing_files(app, db, make_draft, storage_url, monkeypatch):
+    monkeypatch.setitem(app.config, "STORAGE_URL", storage_url)
     dossier = make_draft()
     storage = get_storage()
     stray = storage.save_bytes("dossiers/999/lost.pdf", PDF)
@@ -170,12 +205,13 @@ def test_storage_check_reports_strays_and_missing_files(app, db, make_draft):
     assert not storage.exists(stray.key)
 
 
-def test_backup_and_restore_round_trip(scratch_app, tmp_path):
+def test_backup_and_restore_round_trip(scratch_app, tmp_path, storage_url):
     from portal.catalogue.models import Procedure, Zone
     from portal.projects.operations import create_project, declare_certificate
     from tests.factories import UserFactory
 
     app = scratch_app
+    app.config["STORAGE_URL"] = storage_url
     archive = tmp_path / "backup.tar.gz"
     with app.app_context():
         user = UserFactory(email="sao-luu@example.com")
