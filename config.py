@@ -63,8 +63,10 @@ class Config:
     # Where the catalogue and organisation data come from (see data/catalogue.yaml).
     CATALOGUE_FILE = os.environ.get("CATALOGUE_FILE", str(ROOT / "data" / "catalogue.yaml"))
 
-    # Files: uploads and rendered slips (local disk under instance/ by default).
+    # Files: uploads and rendered slips: a local folder (instance/storage/ by default), or
+    # STORAGE_URL=s3://bucket/prefix with boto3's usual AWS_* variables.
     STORAGE_DIR = os.environ.get("STORAGE_DIR", str(instance_path() / "storage"))
+    STORAGE_URL = os.environ.get("STORAGE_URL", "")
     MAX_FILE_MB = _int("MAX_FILE_MB", 20)
     MAX_DOSSIER_MB = _int("MAX_DOSSIER_MB", 100)
     ALLOWED_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png")
@@ -110,11 +112,17 @@ class Config:
     # Behind a reverse proxy: how many proxies set X-Forwarded-For / -Proto (0 = none).
     PROXY_COUNT = _int("PROXY_COUNT", 0)
 
-    # Rate limits (memory by default, Redis when REDIS_URL is set).
+    # Rate limits (memory by default, Redis when REDIS_URL is set) and background jobs (RQ on
+    # Redis; in-process after the commit without it).
     REDIS_URL = os.environ.get("REDIS_URL", "")
+    JOB_QUEUE = os.environ.get("JOB_QUEUE", "portal")
+    # Seconds before each retry of a failed job; after the last one the job is kept as failed.
+    JOB_RETRY_DELAYS = [int(s) for s in os.environ.get("JOB_RETRY_DELAYS", "30,120,600,3600").split(",") if s.strip()]
+    JOB_TIMEOUT = _int("JOB_TIMEOUT", 600)
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "portal")  # several portals on one Redis
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 50 per hour")
     REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "20 per hour")
     EMAIL_RATE_LIMIT = os.environ.get("EMAIL_RATE_LIMIT", "5 per hour")  # reset and confirmation mails
@@ -122,6 +130,11 @@ class Config:
     # Reports and their files, per signed-in reader: a year's report reads a third of a
     # million dossiers, its PDF takes seconds.
     REPORT_RATE_LIMIT = os.environ.get("REPORT_RATE_LIMIT", "30 per minute; 300 per hour")
+
+    # Operations: "json" logs one object per line (for a log shipper), "text" plain lines.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    # /metrics answers only with this bearer token (empty: no /metrics at all).
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     SESSION_COOKIE_HTTPONLY = True

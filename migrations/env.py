@@ -9,9 +9,12 @@ from alembic import context
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Interpret the config file for Python logging, unless the portal has set up its own
+# (create_app: JSON lines; replacing it would also silence the loggers made before).
+if logging.getLogger().handlers:
+    logging.getLogger("alembic").setLevel(logging.INFO)  # its progress lines, as alembic.ini has it
+else:
+    fileConfig(config.config_file_name)
 logger = logging.getLogger('alembic.env')
 
 

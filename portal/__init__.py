@@ -24,6 +24,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.from_object(config)
     app.config.update(overrides)
     os.makedirs(app.instance_path, exist_ok=True)
+    from portal.services import observability
+
+    observability.init_app(app)
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -100,11 +103,13 @@ def _register_cli(app: Flask) -> None:
     from portal.catalogue.cli import catalogue_cli
     from portal.dossiers.cli import dossiers_cli
     from portal.reports.cli import reports_cli
-    from portal.services.cli import backup, restore, storage_cli
+    from portal.services.cli import backup, restore, scheduler, storage_cli, worker
 
     app.cli.add_command(storage_cli)
     app.cli.add_command(backup)
     app.cli.add_command(restore)
+    app.cli.add_command(worker)
+    app.cli.add_command(scheduler)
     app.cli.add_command(catalogue_cli)
     app.cli.add_command(dossiers_cli)
     app.cli.add_command(users_cli)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the system libraries the portal needs, when they are missing and we may:
 # pango and harfbuzz-subset for WeasyPrint's PDFs, libmagic to check uploads, and (for `make test`) Debian's
-# Chromium and npm (axe-core) for the browser tests. Prints what to install by hand otherwise.
+# Chromium and npm (axe-core) for the browser tests, and nginx for the test of the production layout
+# (two app servers and a worker behind it). Prints what to install by hand otherwise.
 set -u
 want_browser=${1:-}
 
@@ -16,6 +17,9 @@ if [ "$want_browser" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then
 fi
 if [ "$want_browser" = "--browser" ] && ! command -v npm >/dev/null 2>&1; then
   missing+=(npm)   # axe-core for the accessibility check comes from the npm registry
+fi
+if [ "$want_browser" = "--browser" ] && [ ! -x /usr/sbin/nginx ]; then
+  missing+=(nginx-light)   # run by the test under its own configuration, never as a service
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -50,9 +50,11 @@ def create_user(role: str, unit_code: str | None, email: str, full_name: str, po
 def purge_unconfirmed(days: int | None) -> None:
     """Delete registrations never confirmed (run daily from cron): the enterprises they only
     requested go with them."""
-    days = days if days is not None else current_app.config["REGISTRATION_EXPIRY_DAYS"]
-    count = ops.purge_unconfirmed(days)
-    commit()
+    if days is None:
+        count = ops.expire_registrations()
+    else:
+        count = ops.purge_unconfirmed(days)
+        commit()
     click.echo(f"unconfirmed registrations removed: {count}")
 
 

@@ -33,6 +33,7 @@ from portal.accounts.security import (
 from portal.catalogue.models import Unit
 from portal.db import utcnow
 from portal.extensions import db
+from portal.services import jobs
 
 
 class AccountError(Exception):
@@ -304,6 +305,16 @@ def revoke_invitation(enterprise: Enterprise, representative: User, invitation_i
         raise AccountError(_("This invitation is no longer open."))
     db.session.delete(invitation)
     db.session.flush()
+
+
+@jobs.task
+def expire_registrations() -> int:
+    """The daily clean-up: registrations older than REGISTRATION_EXPIRY_DAYS expire."""
+    from portal.services.unit_of_work import commit
+
+    count = purge_unconfirmed(current_app.config["REGISTRATION_EXPIRY_DAYS"])
+    commit()
+    return count
 
 
 def purge_unconfirmed(days: int) -> int:

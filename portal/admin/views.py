@@ -1,9 +1,10 @@
 """The administration (`/admin`, administrators only, who log in with their second factor)."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -19,7 +20,7 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.i18n import current_language
 from portal.reports.satisfaction import ratings
-from portal.services import exports
+from portal.services import exports, jobs
 from portal.web import attempt, attempt_on, roles_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -160,3 +161,32 @@ def satisfaction():
 from portal.admin import organisation as _organisation  # noqa: E402,F401  (their routes are on this blueprint)
 from portal.admin import people as _people  # noqa: E402,F401
 from portal.admin import procedures as _procedures  # noqa: E402,F401
+
+
+# --- background jobs ----------------------------------------------------------------------
+
+JOB_ID = re.compile(r"^[0-9a-f-]{1,64}$")
+
+
+@bp.get("/jobs")
+@admins_only
+def failed_jobs():
+    """Jobs that kept failing after their retries, with their error."""
+    from redis.exceptions import RedisError
+
+    try:
+        page, reachable = jobs.failed_jobs(paging.position()), True
+    except RedisError:
+        page, reachable = None, False
+    return render_template("admin/jobs.html", page=page, reachable=reachable,
+                           has_queue=bool(current_app.config["REDIS_URL"]))
+
+
+@bp.post("/jobs/<job_id>/retry")
+@admins_only
+def retry_job(job_id: str):
+    if not JOB_ID.match(job_id):
+        abort(404)
+    if attempt(lambda: jobs.retry_failed(job_id, current_user), jobs.JobError):
+        flash(_("The job is back in the queue."), "success")
+    return redirect(url_for("admin.failed_jobs"))

@@ -19,7 +19,8 @@ from portal.dossiers.codes import next_number
 from portal.extensions import db
 from portal.services.pdf import render_pdf
 from portal.services.storage import get_storage
-from portal.services.unit_of_work import after_commit, on_rollback
+from portal.services import jobs
+from portal.services.unit_of_work import on_rollback
 
 # Suffix of the slip number in its book: "Số: 00092/TN".
 NUMBER_SUFFIX = {
@@ -38,10 +39,11 @@ def issue(dossier, kind: SlipKind, **extra) -> Slip:
     slip = Slip(dossier=dossier, kind=kind, number=f"{number}-{year}", data=data)
     db.session.add(slip)
     db.session.flush()
-    after_commit(render_after_commit, slip.id)
+    jobs.enqueue(render_after_commit, slip.id)
     return slip
 
 
+@jobs.task
 def render_after_commit(slip_id: int) -> None:
     from portal.services.unit_of_work import commit
 

@@ -35,24 +35,7 @@ def receive(code: str, email: str) -> None:
 @dossiers_cli.command("remind")
 def remind() -> None:
     """E-mail each officer the dossiers they must act on that are due tomorrow or overdue,
-    and the desk the dossiers waiting for reception since an earlier day (run daily from cron)."""
-    from datetime import datetime, time, timedelta
+    and the desk the dossiers waiting for reception since an earlier day (run daily)."""
+    from portal.dossiers.notifications import send_reminders
 
-    from portal.accounts.models import OFFICER_ROLES, User
-    from portal.calendar import LOCAL_TZ
-    from portal.db import utcnow
-    from portal.dossiers import notifications
-    from portal.dossiers.queries import due_for_reminder
-    from portal.extensions import db
-
-    now = utcnow()
-    tomorrow_end = datetime.combine(now.astimezone(LOCAL_TZ).date() + timedelta(days=2), time.min, LOCAL_TZ)
-    sent = 0
-    officers = db.session.scalars(db.select(User).where(User.role.in_(OFFICER_ROLES), User.is_active.is_(True)))
-    for officer in officers:
-        due_soon, overdue, waiting = due_for_reminder(officer, now, tomorrow_end)
-        if due_soon.total or overdue.total or waiting.total:
-            notifications.reminder(officer, due_soon, overdue, waiting)
-            sent += 1
-    commit()
-    click.echo(f"reminders sent: {sent}")
+    click.echo(f"reminders sent: {send_reminders()}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from portal.services import jobs
 from portal.services.mail import external_url, send_mail
 
 # What an officer is asked to do, by the table's `officer_mail`: (subject, sentence).
@@ -60,3 +61,29 @@ def transition(dossier, event) -> None:
 def reminder(officer, due_soon, overdue, waiting) -> None:
     send_mail(officer.email, "dossiers/emails/reminder", officer.language, user=officer,
               due_soon=due_soon, overdue=overdue, waiting=waiting, queue_url=external_url("officer.index"))
+
+
+@jobs.task
+def send_reminders() -> int:
+    """E-mail each officer the dossiers they must act on that are due tomorrow or overdue,
+    and the desk the dossiers waiting for reception since an earlier day (daily)."""
+    from datetime import datetime, time, timedelta
+
+    from portal.accounts.models import OFFICER_ROLES, User
+    from portal.calendar import LOCAL_TZ
+    from portal.db import utcnow
+    from portal.dossiers.queries import due_for_reminder
+    from portal.extensions import db
+    from portal.services.unit_of_work import commit
+
+    now = utcnow()
+    tomorrow_end = datetime.combine(now.astimezone(LOCAL_TZ).date() + timedelta(days=2), time.min, LOCAL_TZ)
+    sent = 0
+    officers = db.session.scalars(db.select(User).where(User.role.in_(OFFICER_ROLES), User.is_active.is_(True)))
+    for officer in officers:
+        due_soon, overdue, waiting = due_for_reminder(officer, now, tomorrow_end)
+        if due_soon.total or overdue.total or waiting.total:
+            reminder(officer, due_soon, overdue, waiting)
+            sent += 1
+    commit()
+    return sent

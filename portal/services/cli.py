@@ -53,3 +53,53 @@ def restore(archive: Path, yes: bool) -> None:
         click.confirm("This replaces the current database and files. Continue?", abort=True)
     manifest = backups.restore_backup(archive)
     click.echo(f"restored the database and {len(manifest['files'])} files from {archive}")
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty (tests, one-off runs).")
+def worker(burst: bool) -> None:
+    """Run a job worker on the Redis queue (REDIS_URL): mail, slips, reminders, clean-ups.
+    Each job runs in a forked process; one that dies mid-job is retried."""
+    import os
+
+    from rq import Worker
+
+    from portal.services.jobs import get_queue
+
+    queue = get_queue()
+    if queue is None:
+        raise click.UsageError("REDIS_URL is not set: jobs run inside the portal's own processes")
+    current_app.extensions["portal_worker_pid"] = os.getpid()
+    # Delayed retries wait in RQ's scheduled registry: its scheduler (a child process) puts
+    # them back on time. Retries without delay need none.
+    delayed = any(current_app.config["JOB_RETRY_DELAYS"])
+    Worker([queue], connection=queue.connection).work(burst=burst, with_scheduler=delayed)
+
+
+# The recurring jobs, in the Board's time (Asia/Ho_Chi_Minh): (task, cron line).
+RECURRING = (
+    ("portal.dossiers.notifications.send_reminders", "0 7 * * 1-6"),   # before the desk opens
+    ("portal.accounts.operations.expire_registrations", "30 2 * * *"),
+)
+
+
+@click.command("scheduler")
+def scheduler() -> None:
+    """Enqueue the recurring jobs on time (RQ's cron scheduler); run one, beside the workers."""
+    import os
+    import time
+
+    from rq.cron import CronScheduler
+
+    from portal.services.jobs import TASKS, get_queue, run
+
+    queue = get_queue()
+    if queue is None:
+        raise click.UsageError("REDIS_URL is not set: run the recurring commands from cron instead (README)")
+    os.environ["TZ"] = "Asia/Ho_Chi_Minh"  # RQ reads cron lines in local time
+    time.tzset()
+    cron = CronScheduler(connection=queue.connection)
+    for name, line in RECURRING:
+        assert name in TASKS, name  # nosec B101 - a typo here must stop the scheduler at once
+        cron.register(run, queue.name, args=(name, (), None), cron=line, name=name)
+    cron.start()

@@ -1,13 +1,18 @@
-"""Outgoing mail: rendered in the recipient's language, sent after commit.
+"""Outgoing mail: rendered in the recipient's language, sent after commit by a job.
 
 Without MAIL_SERVER the message is written as an .eml file to OUTBOX_DIR
 (instance/outbox/ by default), which is how development and tests read it.
+
+Each message carries an id, made when it is written, that is both its Message-ID and its
+idempotency key: a job retried after its worker died sends it once (Redis remembers the
+ids sent), and a receiving server that sees it twice can tell.
 """
 from __future__ import annotations
 
 import base64
 import uuid
 from email import policy
+from email.utils import make_msgid
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,7 +21,7 @@ from flask_babel import force_locale
 from flask_mail import Message
 
 from portal.extensions import mail
-from portal.services.unit_of_work import after_commit, after_response
+from portal.services import jobs
 
 
 def external_url(endpoint: str, **values) -> str:
@@ -65,16 +70,53 @@ def send_mail(to: str, template: str, language: str = "vi", **context) -> None:
     with force_locale(language):
         text = render_template(f"{template}.txt", **context)
     subject, _, body = text.strip().partition("\n")
-    message = PortalMessage(subject=" ".join(subject.split()), recipients=[to], body=body.strip() + "\n")
-    message.sender = current_app.config["MAIL_DEFAULT_SENDER"]
-    # Sent once the change is committed, and once the answer has gone to the user.
-    after_commit(after_response, _deliver, current_app._get_current_object(), message)
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    domain = sender.rpartition("@")[2] or "portal"
+    # Sent once the change is committed, and (without a worker) once the answer has gone.
+    jobs.enqueue(deliver, {"id": make_msgid(uuid.uuid4().hex, domain), "to": to, "sender": sender,
+                           "subject": " ".join(subject.split()), "body": body.strip() + "\n"}, defer=True)
 
 
-def _deliver(app, message: Message) -> None:
+SENT_DAYS = 30  # how long the ids of sent messages are remembered
+
+
+@jobs.task
+def deliver(letter: dict) -> None:
+    """Send one message unless it was already sent (a retried job)."""
+    app = current_app._get_current_object()
+    sent_key = f"portal:mail-sent:{letter['id']}"
+    if _remembered(sent_key):
+        app.logger.info("mail %s was already sent", letter["id"])
+        return
+    message = PortalMessage(subject=letter["subject"], recipients=[letter["to"]], body=letter["body"],
+                            sender=letter["sender"])
+    message.msgId = letter["id"]
     if app.config["MAIL_SERVER"]:
         mail.send(message)
-        return
-    outbox = Path(app.config["OUTBOX_DIR"])
-    outbox.mkdir(parents=True, exist_ok=True)
-    (outbox / f"{uuid.uuid4().hex}.eml").write_bytes(message.as_bytes())
+    else:
+        outbox = Path(app.config["OUTBOX_DIR"])
+        outbox.mkdir(parents=True, exist_ok=True)
+        name = letter["id"].strip("<>").partition("@")[0]
+        (outbox / f"{name}.eml").write_bytes(message.as_bytes())
+    _remember(sent_key)
+
+
+def _remembered(key: str) -> bool:
+    from redis.exceptions import RedisError
+
+    connection = jobs.redis_connection()
+    try:
+        return bool(connection is not None and connection.exists(key))
+    except RedisError:  # Redis down: the mail still goes (it runs in-process then)
+        return False
+
+
+def _remember(key: str) -> None:
+    from redis.exceptions import RedisError
+
+    connection = jobs.redis_connection()
+    try:
+        if connection is not None:
+            connection.set(key, 1, ex=SENT_DAYS * 24 * 3600)
+    except RedisError:
+        current_app.logger.warning("could not record a sent mail in Redis")

@@ -87,6 +87,7 @@ GET = {
     "admin.audit_csv": ("/admin/audit.csv?start=2026-01-01&end=2026-01-31", ADMIN_PAGE),
     "admin.calendar": ("/admin/calendar", ADMIN_PAGE),
     "admin.satisfaction": ("/admin/ratings", ADMIN_PAGE),
+    "admin.failed_jobs": ("/admin/jobs", ADMIN_PAGE),
     "admin.people": ("/admin/people", ADMIN_PAGE),
     "admin.new_officer": ("/admin/people/new", ADMIN_PAGE),
     "admin.person": ("/admin/people/{user}", ADMIN_PAGE),
@@ -105,6 +106,9 @@ GET = {
                                row(403, anonymous=302, admin=404)),
     "admin.version_field": ("/admin/procedures/QLDT-02/versions/999/fields/new", row(403, anonymous=302, admin=404)),
     "catalogue.blank_form": ("/procedures/forms/999999", row(404)),
+    "ops.healthz": ("/healthz", ALL_200),
+    "ops.readyz": ("/readyz", ALL_200),
+    "ops.metrics": ("/metrics", row(404)),  # without METRICS_TOKEN (its own tests set one)
 }
 
 # For POST: "ok" means the request is let through (the form or the operation decides).
@@ -167,6 +171,7 @@ POST = {
     "admin.zone": ("/admin/zones/999999", row(403, anonymous=302, admin=404)),
     "admin.new_unit": ("/admin/units/new", row(403, anonymous=302, admin=OK)),
     "admin.new_zone": ("/admin/zones/new", row(403, anonymous=302, admin=OK)),
+    "admin.retry_job": ("/admin/jobs/0123abcd/retry", row(403, anonymous=302, admin=OK)),
     "admin.remove_unit": ("/admin/units/999999/remove", row(403, anonymous=302, admin=404)),
     "accounts.welcome": ("/account/welcome/not-a-token", row(400)),
     "admin.change_day": ("/admin/calendar/999999", row(403, anonymous=302, admin=404)),
