@@ -72,3 +72,12 @@ def test_limits_are_kept_in_redis_when_configured(tmp_path):
     finally:
         for key in server.scan_iter(f"*{prefix}*"):
             server.delete(key)
+
+
+def test_with_redis_down_the_limits_fall_back_to_each_process(tmp_path):
+    from tests.conftest import free_port
+
+    down = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    result = subprocess.run([sys.executable, "-c", SCRIPT, str(ROOT), str(tmp_path / "db.sqlite"), down, "x"],
+                            capture_output=True, text=True, check=True, cwd=ROOT)
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [404, 404, 404, 429]  # served, and still limited

@@ -112,3 +112,12 @@ def test_unreachable_s3_is_said_and_keeps_nothing(monkeypatch, s3_bucket):
         storage.exists("dossiers/1/a.pdf")
     with pytest.raises(StorageUnavailable):
         list(storage.iter_keys())
+
+
+def test_a_refusing_s3_is_said_and_keeps_nothing(s3_bucket):
+    storage = storage_for(f"s3://{s3_bucket}-gone/portal")  # a bucket that does not exist: S3 refuses
+    with pytest.raises(StorageUnavailable):
+        storage.save_bytes("dossiers/1/a.pdf", b"a")
+    with pytest.raises(StorageUnavailable):
+        list(storage.iter_keys())
+    assert s3_objects(s3_bucket) == {}
