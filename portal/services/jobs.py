@@ -71,11 +71,23 @@ def dispatch(name: str, args: tuple, defer: bool = False, request_id: str | None
         run_here(name, args, request_id)
 
 
+def task_named(name: str) -> Callable[..., Any]:
+    """The task `name`, its module imported if needed (a worker has not loaded every module);
+    only what `@task` marked is ever returned."""
+    if name not in TASKS and name.startswith("portal."):
+        import importlib
+
+        importlib.import_module(name.rsplit(".", 1)[0])
+    if name not in TASKS:
+        raise LookupError(f"{name} is not a task")
+    return TASKS[name]
+
+
 def run_here(name: str, args: tuple, request_id: str | None = None) -> None:
     from portal.services.observability import bound_request_id
 
     with bound_request_id(request_id):
-        TASKS[name](*args)
+        task_named(name)(*args)
 
 
 def run(name: str, args: tuple, request_id: str | None = None) -> None:
@@ -90,7 +102,7 @@ def run(name: str, args: tuple, request_id: str | None = None) -> None:
         if app.extensions.get("portal_worker_pid") not in (None, os.getpid()):
             db.engine.dispose(close=False)  # a forked work horse: never share the parent's connections
         try:
-            TASKS[name](*args)
+            task_named(name)(*args)
         except BaseException:
             rollback()
             raise
@@ -149,6 +161,7 @@ TITLES = {
     "portal.documents.operations.render_after_commit": _l("Render a slip"),
     "portal.dossiers.notifications.send_reminders": _l("Daily reminders to officers"),
     "portal.accounts.operations.expire_registrations": _l("Expire unconfirmed registrations"),
+    "portal.reports.monthly.mail_monthly_report": _l("Mail the monthly report to the leaders"),
 }
 
 

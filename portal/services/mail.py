@@ -65,8 +65,9 @@ class PortalMessage(Message):
         return msg
 
 
-def send_mail(to: str, template: str, language: str = "vi", **context) -> None:
-    """Render `templates/<template>.txt` (first line: subject) and queue it for sending."""
+def send_mail(to: str, template: str, language: str = "vi", attachments: tuple = (), **context) -> None:
+    """Render `templates/<template>.txt` (first line: subject) and queue it for sending, with
+    `attachments` as (file name, content type, bytes)."""
     with force_locale(language):
         text = render_template(f"{template}.txt", **context)
     subject, _, body = text.strip().partition("\n")
@@ -74,7 +75,8 @@ def send_mail(to: str, template: str, language: str = "vi", **context) -> None:
     domain = sender.rpartition("@")[2] or "portal"
     # Sent once the change is committed, and (without a worker) once the answer has gone.
     jobs.enqueue(deliver, {"id": make_msgid(uuid.uuid4().hex, domain), "to": to, "sender": sender,
-                           "subject": " ".join(subject.split()), "body": body.strip() + "\n"}, defer=True)
+                           "subject": " ".join(subject.split()), "body": body.strip() + "\n",
+                           "attachments": [tuple(a) for a in attachments]}, defer=True)
 
 
 SENT_DAYS = 30  # how long the ids of sent messages are remembered
@@ -91,6 +93,8 @@ def deliver(letter: dict) -> None:
     message = PortalMessage(subject=letter["subject"], recipients=[letter["to"]], body=letter["body"],
                             sender=letter["sender"])
     message.msgId = letter["id"]
+    for name, content_type, data in letter.get("attachments", ()):
+        message.attach(name, content_type, data)
     if app.config["MAIL_SERVER"]:
         mail.send(message)
     else:
