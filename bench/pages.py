@@ -127,6 +127,16 @@ def interrupted(signum, _frame) -> None:
     raise SystemExit(128 + signum)
 
 
+def production_env(url: str, logs: Path) -> dict:
+    """The environment of a portal served as in production, with the bench's keys (those that
+    encrypted the demo officers' TOTP secrets) and its files under `logs`."""
+    secret, keys = bench_secrets()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "GUNICORN_", "WEB_CONCURRENCY"))}
+    env.update(PORTAL_ENV="production", SECRET_KEY=secret, ENCRYPTION_KEYS=keys, DATABASE_URL=url,
+               PUBLIC_URL="https://motcua.bench.example", INSTANCE_PATH=str(logs / "instance"))
+    return env
+
+
 # --- HTTP with the cookies kept by hand ------------------------------------------------
 
 def fetch(port: int, method: str, path: str, cookies: dict | None = None, form: dict | None = None,
@@ -314,11 +324,8 @@ def main(argv: list[str] | None = None) -> int:
     logs = Path(tempfile.mkdtemp(prefix="bench-pages-"))
     script = logs / "report.lua"
     script.write_text(WRK_SCRIPT)
-    secret, keys = bench_secrets()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "GUNICORN_", "WEB_CONCURRENCY"))}
-    env.update(PORTAL_ENV="production", SECRET_KEY=secret, ENCRYPTION_KEYS=keys, DATABASE_URL=url,
-               PUBLIC_URL="https://motcua.bench.example", INSTANCE_PATH=str(logs / "instance"),
-               TRACKING_RATE_LIMIT="1000000 per minute", LOGIN_RATE_LIMIT="1000000 per minute",
+    env = production_env(url, logs)
+    env.update(TRACKING_RATE_LIMIT="1000000 per minute", LOGIN_RATE_LIMIT="1000000 per minute",
                REPORT_RATE_LIMIT="1000000 per minute",
                PYTHONDONTWRITEBYTECODE="1")
     limiter = f"Redis {args.redis_url}"

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import atexit
-import os
 import shutil
 import signal
 import statistics
@@ -32,9 +31,9 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
-from generate import bench_secrets, database_url  # noqa: E402
-from pages import (SERVERS, WRK_SCRIPT, cookie_header, fetch, free_port, keep, login, samples,  # noqa: E402
-                   stop_servers)
+from generate import database_url  # noqa: E402
+from pages import (SERVERS, WRK_SCRIPT, cookie_header, fetch, free_port, keep, login,  # noqa: E402
+                   production_env, samples, stop_servers)
 
 
 def start_app(name: str, app: str, port: int, env: dict, logs: Path, extra: tuple = ()) -> None:
@@ -106,11 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     logs = Path(tempfile.mkdtemp(prefix="bench-scale-"))
     script = logs / "report.lua"
     script.write_text(WRK_SCRIPT)
-    secret, keys = bench_secrets()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "GUNICORN_"))}
-    env.update(PORTAL_ENV="production", SECRET_KEY=secret, ENCRYPTION_KEYS=keys, DATABASE_URL=url,
-               PUBLIC_URL="https://motcua.bench.example", INSTANCE_PATH=str(logs / "instance"),
-               REDIS_URL=args.redis_url, PROXY_COUNT="1", WEB_CONCURRENCY=str(args.workers),
+    env = production_env(url, logs)
+    env.update(REDIS_URL=args.redis_url, PROXY_COUNT="1", WEB_CONCURRENCY=str(args.workers),
                TRACKING_RATE_LIMIT="1000000 per minute", LOGIN_RATE_LIMIT="1000000 per minute",
                LOG_FORMAT="json", PYTHONDONTWRITEBYTECODE="1")
     atexit.register(stop_servers)

@@ -19,16 +19,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import atexit
-import io
-import os
 import statistics
 import subprocess  # nosec B404
 import sys
 import tempfile
-import threading
 import time
 import uuid
-from datetime import date
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -36,8 +32,8 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
-from generate import bench_secrets, database_url  # noqa: E402
-from pages import SERVERS, csrf_token, fetch, free_port, keep, stop_servers  # noqa: E402
+from generate import database_url  # noqa: E402
+from pages import SERVERS, csrf_token, fetch, free_port, keep, production_env, stop_servers  # noqa: E402
 from scale import start_app  # noqa: E402
 
 
@@ -57,36 +53,22 @@ class SlowMailServer:
 
 def drafts(env: dict, count: int, storage: Path) -> list[tuple[str, int]]:
     """`count` investors, each with a complete draft of QLDT-05, written as the portal would."""
-    from werkzeug.datastructures import FileStorage
-
     from config import normalise_database_url
 
     from portal import create_app
-    from portal.catalogue.models import Procedure, Zone
-    from portal.dossiers import operations as ops
     from portal.extensions import db
-    from portal.projects.operations import create_project, declare_certificate
     from portal.services.unit_of_work import commit
-    from tests.factories import EnterpriseFactory, UserFactory
-    from tests.samples import PDF
+    from tests.factories import EnterpriseFactory, UserFactory, amendment_draft
 
     EnterpriseFactory.reset_sequence(int(time.time() * 1000) % 90_000_000)  # codes unused by earlier runs
     app = create_app("development", SQLALCHEMY_DATABASE_URI=normalise_database_url(env["DATABASE_URL"]),
                      STORAGE_DIR=str(storage), REDIS_URL="")
     made = []
     with app.app_context():
-        zone = db.session.scalar(db.select(Zone).where(Zone.code == "KCN-HOA-BINH"))
-        procedure = db.session.scalar(db.select(Procedure).where(Procedure.code == "QLDT-05"))
         run = uuid.uuid4().hex[:6]
         for n in range(count):
             user = UserFactory(email=f"bench-submit-{run}-{n}@example.com")
-            project = create_project(enterprise_id=min(user.enterprise_ids), created_by=user,
-                                     name_vi=f"Dự án đo {run} {n}", zone_id=zone.id)
-            declare_certificate(project, user, "5401234567", date(2025, 1, 15))
-            dossier = ops.start_dossier(user=user, procedure=procedure, project=project)
-            for doc in dossier.version.documents:
-                ops.add_file(dossier, user, doc, FileStorage(io.BytesIO(PDF), "giay-to.pdf"))
-            made.append((user.email, dossier.id))
+            made.append((user.email, amendment_draft(user, f"Dự án đo {run} {n}").id))
         commit()
         db.engine.dispose()
     return made
@@ -134,15 +116,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     url = database_url(args.database_url)
     logs = Path(tempfile.mkdtemp(prefix="bench-submit-"))
-    secret, keys = bench_secrets()
     mail = SlowMailServer(args.smtp_delay)
     mail.controller.start()
     atexit.register(stop_servers)
     atexit.register(mail.controller.stop)
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "GUNICORN_"))}
-    base.update(PORTAL_ENV="production", SECRET_KEY=secret, ENCRYPTION_KEYS=keys, DATABASE_URL=url,
-                PUBLIC_URL="https://motcua.bench.example", INSTANCE_PATH=str(logs / "instance"),
-                STORAGE_DIR=str(logs / "storage"), MAIL_SERVER="127.0.0.1", MAIL_PORT=str(mail.port),
+    base = production_env(url, logs)
+    base.update(STORAGE_DIR=str(logs / "storage"), MAIL_SERVER="127.0.0.1", MAIL_PORT=str(mail.port),
                 MAIL_USE_TLS="0", WEB_CONCURRENCY="2", LOGIN_RATE_LIMIT="1000000 per minute",
                 LOG_FORMAT="json", JOB_QUEUE=f"bench-{uuid.uuid4().hex[:8]}", PYTHONDONTWRITEBYTECODE="1")
     print(f"SMTP server waits {args.smtp_delay:g} s per message; {args.dossiers} submissions per layout; "

@@ -16,6 +16,17 @@ max_requests_jitter = 200
 forwarded_allow_ips = "127.0.0.1"
 accesslog = None         # the portal logs each request as JSON, without personal data
 errorlog = "-"
+# gunicorn's own lines (start, stop, a worker timed out) as JSON too, like the portal's.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "pythonjsonlogger.json.JsonFormatter",
+                            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+                            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"}}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
+    "loggers": {"gunicorn.error": {"level": "INFO", "handlers": ["stderr"], "propagate": False}},
+    "root": {"level": "WARNING", "handlers": []},  # the portal puts its own handler there
+}
 
 # Prometheus: each worker's counts go to PROMETHEUS_MULTIPROC_DIR, its files marked when it exits.
 from portal.services.observability import child_exit  # noqa: E402,F401  (a gunicorn hook)

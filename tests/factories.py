@@ -68,3 +68,29 @@ class UserFactory(BaseFactory):
         department_head = factory.Trait(role=Role.DEPARTMENT_HEAD)
         board_leader = factory.Trait(role=Role.BOARD_LEADER)
         admin = factory.Trait(role=Role.ADMIN)
+
+
+def amendment_draft(user: User, project_name: str = "Dự án điều chỉnh", files: bool = True):
+    """A draft of QLDT-05 (amending an investment certificate) for a new project of `user`'s
+    enterprise that holds one, with a PDF for each required document when `files`: the
+    quickest complete dossier, for tests that need real ones in a portal of their own."""
+    import io
+    from datetime import date
+
+    from werkzeug.datastructures import FileStorage
+
+    from portal.catalogue.models import Procedure, Zone
+    from portal.dossiers import operations as ops
+    from portal.projects.operations import create_project, declare_certificate
+    from tests.samples import PDF
+
+    zone = db.session.scalar(db.select(Zone).where(Zone.code == "KCN-HOA-BINH"))
+    project = create_project(enterprise_id=min(user.enterprise_ids), created_by=user, name_vi=project_name,
+                             zone_id=zone.id)
+    declare_certificate(project, user, "5401234567", date(2025, 1, 15))
+    procedure = db.session.scalar(db.select(Procedure).where(Procedure.code == "QLDT-05"))
+    dossier = ops.start_dossier(user=user, procedure=procedure, project=project)
+    if files:
+        for document in dossier.version.documents:
+            ops.add_file(dossier, user, document, FileStorage(io.BytesIO(PDF), "giấy tờ.pdf"))
+    return dossier

@@ -14,7 +14,9 @@ nothing else.
 """
 from __future__ import annotations
 
+import logging
 import os
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable
@@ -27,6 +29,10 @@ from portal.paging import PAGE_SIZE, Page
 from portal.services.unit_of_work import after_commit, after_response
 
 TASKS: dict[str, Callable[..., Any]] = {}
+# One line per job done, carrying the id of the request that asked for it (no arguments:
+# they hold addresses and mail bodies).
+log = logging.getLogger("portal.jobs")
+log.setLevel(logging.INFO)
 
 
 def task(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -87,7 +93,13 @@ def run_here(name: str, args: tuple, request_id: str | None = None) -> None:
     from portal.services.observability import bound_request_id
 
     with bound_request_id(request_id):
-        task_named(name)(*args)
+        _timed(name, args)
+
+
+def _timed(name: str, args: tuple) -> None:
+    started = time.perf_counter()
+    task_named(name)(*args)
+    log.info("job %s done in %.0f ms", name, (time.perf_counter() - started) * 1000, extra={"task": name})
 
 
 def run(name: str, args: tuple, request_id: str | None = None) -> None:
@@ -102,7 +114,7 @@ def run(name: str, args: tuple, request_id: str | None = None) -> None:
         if app.extensions.get("portal_worker_pid") not in (None, os.getpid()):
             db.engine.dispose(close=False)  # a forked work horse: never share the parent's connections
         try:
-            task_named(name)(*args)
+            _timed(name, args)
         except BaseException:
             rollback()
             raise

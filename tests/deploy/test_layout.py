@@ -22,7 +22,7 @@ import sys
 import threading
 import time
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from string import Template
 
@@ -131,6 +131,7 @@ def wait_until(check, seconds: float, what: str):
 class Layout:
     def __init__(self, base: str, cert: Path, app, logs: list[Path], outbox: Path, env: dict):
         self.base, self.cert, self.app, self.logs, self.outbox, self.env = base, cert, app, logs, outbox, env
+        self.worker_log = outbox.parent / "worker.log"
 
     def client(self) -> requests.Session:
         session = requests.Session()
@@ -272,30 +273,16 @@ def make_users(layout: Layout, desk_key: str) -> None:
 
 
 def draft_for(layout: Layout, email: str, with_files: bool) -> int:
-    """A registered investor's draft of QLDT-05 for a project holding a certificate."""
+    """A draft of `email`'s (an investor made here unless registered through nginx)."""
     from portal.accounts.models import User
-    from portal.catalogue.models import Procedure, Zone
-    from portal.dossiers import operations as ops
     from portal.extensions import db
-    from portal.projects.operations import create_project, declare_certificate
     from portal.services.unit_of_work import commit
-    from tests.factories import UserFactory
-    from tests.samples import PDF
-    from werkzeug.datastructures import FileStorage
+    from tests.factories import UserFactory, amendment_draft
 
     with layout.app.app_context():
         user = db.session.scalar(db.select(User).where(User.email == email)) or UserFactory(email=email)
-        zone = db.session.scalar(db.select(Zone).where(Zone.code == "KCN-HOA-BINH"))
-        project = create_project(enterprise_id=min(user.enterprise_ids), created_by=user,
-                                 name_vi=f"Dự án của {email}", zone_id=zone.id)
-        declare_certificate(project, user, "5401234567", date(2025, 1, 15))
-        procedure = db.session.scalar(db.select(Procedure).where(Procedure.code == "QLDT-05"))
-        dossier = ops.start_dossier(user=user, procedure=procedure, project=project)
-        if with_files:
-            for doc in dossier.version.documents:
-                ops.add_file(dossier, user, doc, FileStorage(io.BytesIO(PDF), "giay-to.pdf"))
+        dossier_id = amendment_draft(user, f"Dự án của {email}", files=with_files).id
         commit()
-        dossier_id = dossier.id
         db.session.remove()
     return dossier_id
 
@@ -338,6 +325,7 @@ def test_a_whole_journey_through_nginx_and_two_app_servers(layout):
     assert code, re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", answer.text))[:3000]
     code = code.group(1)
     served.add(layout.instance_of(answer))
+    submitted_by = answer.history[0].headers["X-Request-ID"] if answer.history else answer.headers["X-Request-ID"]
 
     desk_key = pyotp.random_base32()
     make_users(layout, desk_key)
@@ -356,8 +344,13 @@ def test_a_whole_journey_through_nginx_and_two_app_servers(layout):
     assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text and code in text
     assert served == {1, 2}  # the journey was served by both instances
 
-    # What the worker did: the files and the receipt are in the bucket, the mail in the outbox.
+    # The worker sent the submission's mail, and its log line carries the id of the request
+    # that submitted (nginx's X-Request-ID), with no address in it.
     assert layout.mail_to(email, count=2)
+    worker_log = [json.loads(line) for line in layout.worker_log.read_text().splitlines() if line.startswith("{")]
+    assert any(entry.get("request_id") == submitted_by and entry.get("task") == "portal.services.mail.deliver"
+               for entry in worker_log)
+    assert not any(email in json.dumps(entry) for entry in worker_log)
 
 
 def test_rate_limits_are_counted_once_for_both_instances(layout):

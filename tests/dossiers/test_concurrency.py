@@ -6,27 +6,20 @@ in a scratch database of its own, through real HTTP to a threaded server.
 from __future__ import annotations
 
 import http.cookiejar
-import io
 import threading
 import urllib.parse
 import urllib.request
-from datetime import date
 
 import pytest
 from flask_migrate import upgrade
-from werkzeug.datastructures import FileStorage
 from werkzeug.serving import make_server
 
 from portal import create_app
-from portal.catalogue.models import Procedure, Zone
 from portal.catalogue.operations import load_catalogue, read_catalogue_file
-from portal.dossiers import operations as ops
 from portal.dossiers.models import Dossier, DossierEvent
 from portal.extensions import db
-from portal.projects.operations import create_project, declare_certificate
 from portal.services.unit_of_work import commit
-from tests.factories import PASSWORD, UserFactory
-from tests.samples import PDF
+from tests.factories import PASSWORD, UserFactory, amendment_draft
 
 N = 20
 
@@ -39,17 +32,9 @@ def live(scratch_url, tmp_path):
     with app.app_context():
         upgrade()
         load_catalogue(read_catalogue_file(app.config["CATALOGUE_FILE"]))
-        procedure = db.session.scalar(db.select(Procedure).where(Procedure.code == "QLDT-05"))
-        zone = db.session.scalar(db.select(Zone).where(Zone.code == "KCN-DAK-TO"))
         for n in range(N):
             user = UserFactory(email=f"dongthoi{n}@example.com")
-            project = create_project(enterprise_id=min(user.enterprise_ids), created_by=user,
-                                     name_vi=f"Dự án số {n}", zone_id=zone.id)
-            declare_certificate(project, user, "5401234567", date(2025, 1, 15))  # QLDT-05 amends a certificate
-            dossier = ops.start_dossier(user=user, procedure=procedure, project=project)
-            for doc in dossier.version.documents:
-                ops.add_file(dossier, user, doc, FileStorage(io.BytesIO(PDF), "giay-to.pdf"))
-            drafts.append((user.email, dossier.id))
+            drafts.append((user.email, amendment_draft(user, f"Dự án số {n}").id))
         commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -7,10 +7,8 @@ import os
 import socket
 import struct
 import threading
-from datetime import date
 
 import pytest
-from werkzeug.datastructures import FileStorage
 
 from portal.audit.models import AuditEvent
 from portal.dossiers import operations as ops
@@ -206,23 +204,14 @@ def test_storage_check_reports_strays_and_missing_files(app, db, make_draft, sto
 
 
 def test_backup_and_restore_round_trip(scratch_app, tmp_path, storage_url):
-    from portal.catalogue.models import Procedure, Zone
-    from portal.projects.operations import create_project, declare_certificate
-    from tests.factories import UserFactory
+    from tests.factories import UserFactory, amendment_draft
 
     app = scratch_app
     app.config["STORAGE_URL"] = storage_url
     archive = tmp_path / "backup.tar.gz"
     with app.app_context():
         user = UserFactory(email="sao-luu@example.com")
-        zone = _db.session.scalar(_db.select(Zone).where(Zone.code == "KCN-HOA-BINH"))
-        project = create_project(enterprise_id=min(user.enterprise_ids), created_by=user, name_vi="Dự án sao lưu",
-                                 zone_id=zone.id)
-        declare_certificate(project, user, "5401234567", date(2025, 1, 15))  # QLDT-05 amends a certificate
-        procedure = _db.session.scalar(_db.select(Procedure).where(Procedure.code == "QLDT-05"))
-        dossier = ops.start_dossier(user=user, procedure=procedure, project=project)
-        for doc in dossier.version.documents:
-            ops.add_file(dossier, user, doc, FileStorage(io.BytesIO(PDF), "giấy tờ.pdf"))
+        dossier = amendment_draft(user, "Dự án sao lưu")
         ops.submit_dossier(dossier, user)
         commit()
         before = snapshot()

@@ -3,7 +3,6 @@ machine, a real SMTP server (aiosmtpd) when mail must travel, and the in-process
 from __future__ import annotations
 
 import asyncio
-import io
 import os
 import signal
 import subprocess  # nosec B404
@@ -11,13 +10,10 @@ import sys
 import threading
 import time
 import uuid
-from datetime import date
 from pathlib import Path
 
 import pytest
-from werkzeug.datastructures import FileStorage
 
-from portal.catalogue.models import Procedure, Zone
 from portal.documents.models import Slip
 from portal.dossiers import operations as ops
 from portal.extensions import db
@@ -26,8 +22,7 @@ from portal.services.mail import send_mail
 from portal.services.storage import get_storage
 from portal.services.unit_of_work import commit
 from tests.conftest import Outbox, free_port, sign_in
-from tests.factories import UserFactory
-from tests.samples import PDF
+from tests.factories import UserFactory, amendment_draft
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -62,16 +57,7 @@ def work(app, tmp_path, **extra) -> subprocess.CompletedProcess:
 
 def submitted_dossier(email: str):
     investor = UserFactory(email=email)
-    zone = db.session.scalar(db.select(Zone).where(Zone.code == "KCN-HOA-BINH"))
-    from portal.projects.operations import create_project, declare_certificate
-
-    project = create_project(enterprise_id=min(investor.enterprise_ids), created_by=investor,
-                             name_vi="Dự án hàng đợi", zone_id=zone.id)
-    declare_certificate(project, investor, "5401234567", date(2025, 1, 15))
-    procedure = db.session.scalar(db.select(Procedure).where(Procedure.code == "QLDT-05"))
-    dossier = ops.start_dossier(user=investor, procedure=procedure, project=project)
-    for doc in dossier.version.documents:
-        ops.add_file(dossier, investor, doc, FileStorage(io.BytesIO(PDF), "giấy tờ.pdf"))
+    dossier = amendment_draft(investor, "Dự án hàng đợi")
     ops.submit_dossier(dossier, investor)
     commit()
     return dossier
@@ -102,6 +88,21 @@ def test_a_worker_sends_the_submissions_mail_and_renders_its_receipt(queued, tmp
     to_investor = outbox.to("hang-doi@example.com")
     assert to_investor and all(code in m["Subject"] or code in Outbox.body(m) for m in to_investor)
     assert outbox.to("mot-cua@example.com")  # the desk hears of the new dossier
+
+    # The same rendering asked again (a retry after a lost answer) keeps the one stored slip.
+    with queued.app_context():
+        jobs.dispatch("portal.documents.operations.render_after_commit", (receipt.id,))
+    assert work(queued, tmp_path).returncode == 0
+    with queued.app_context():
+        assert [k for k in get_storage().iter_keys() if k.startswith(f"slips/{dossier.id}/")] == [receipt.storage_key]
+        assert db.session.get(Slip, receipt.id).storage_key == receipt.storage_key
+
+
+def test_every_recurring_job_is_a_task():
+    from portal.services.cli import RECURRING
+
+    assert {jobs.task_named(name).__name__ for name, _cron in RECURRING} == {
+        "send_reminders", "expire_registrations", "mail_monthly_report"}
 
 
 class Mailbox:
