@@ -2,7 +2,7 @@
 administrators for all) and the public dashboard."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from forms import reports as forms
@@ -14,7 +14,7 @@ from portal.db import utcnow
 from portal.dossiers.queries import units_seen_by
 from portal.extensions import limiter
 from portal.i18n import current_language
-from portal.reports import documents, exports, tables
+from portal.reports import documents, prepared, tables
 from portal.reports.dashboard import dashboard as dashboard_figures
 from portal.reports.investment import investment_report
 from portal.reports.service import Filters, service_report
@@ -77,9 +77,8 @@ def service_file(form: str):
     page, filters, scope = _service_form()
     if filters is None:
         return _service_page(page), 400
-    report = service_report(page.period, filters, utcnow(), overdue_size=documents.OVERDUE_IN_FILES[form])
-    return _file(lambda: documents.service_document(report, scope, form),
-                 form, f"bao-cao-giai-quyet-tthc-{page.period.slug}.{form}")
+    return _file("service", form, f"bao-cao-giai-quyet-tthc-{page.period.slug}.{form}", page.period,
+                 filters.unit_ids, filters.procedure_ids, scope)
 
 
 def _period_form():
@@ -107,20 +106,14 @@ def investment_file(form: str):
     page = _period_form()
     if not page.validate():
         return _investment_page(page), 400
-    report = investment_report(page.period, utcnow())
-    return _file(lambda: documents.investment_document(report, with_charts=form == "pdf"),
-                 form, f"bao-cao-dau-tu-{page.period.slug}.{form}")
+    return _file("investment", form, f"bao-cao-dau-tu-{page.period.slug}.{form}", page.period)
 
 
-def _file(build, form: str, filename: str) -> Response:
-    """The PDF in Vietnamese (an official paper); the spreadsheets in the reader's language."""
-    from flask_babel import force_locale
-
-    with force_locale("vi" if form == "pdf" else current_language()):
-        body = exports.render(build(), form)
-    response = Response(body, content_type=exports.MEDIA_TYPES[form])
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def _file(kind: str, form: str, filename: str, period, unit_ids=None, procedure_ids=None, scope=()):
+    """The report as a file: rendered here, or prepared by a job when there is a queue."""
+    job_args = (period.first.isoformat(), period.last.isoformat(), unit_ids, procedure_ids, list(scope),
+                current_language())
+    return prepared.respond(kind, form, filename, job_args, lambda: prepared.render_file(kind, form, *job_args))
 
 
 @public_bp.get("/statistics")

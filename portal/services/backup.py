@@ -52,7 +52,9 @@ def storage_keys_in_database() -> set[str]:
 
 def storage_report() -> dict[str, list[str]]:
     """Files without rows, and rows without files."""
-    stored = set(get_storage().iter_keys())
+    from portal.reports.prepared import PREFIX
+
+    stored = {key for key in get_storage().iter_keys() if not key.startswith(PREFIX)}  # report files: no rows
     known = storage_keys_in_database()
     return {"files_without_rows": sorted(stored - known), "rows_without_files": sorted(known - stored)}
 

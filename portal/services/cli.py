@@ -81,6 +81,7 @@ RECURRING = (
     ("portal.dossiers.notifications.send_reminders", "0 7 * * 1-6"),   # before the desk opens
     ("portal.accounts.operations.expire_registrations", "30 2 * * *"),
     ("portal.reports.monthly.mail_monthly_report", "0 6 1 * *"),          # last month's report
+    ("portal.reports.prepared.remove_old_files", "45 2 * * *"),            # report files asked for
 )
 
 

@@ -48,15 +48,17 @@ def _name(func: Callable[..., Any]) -> str:
     return name
 
 
-def enqueue(func: Callable[..., Any], *args: Any, defer: bool = False) -> None:
+def enqueue(func: Callable[..., Any], *args: Any, defer: bool = False, job_id: str | None = None) -> None:
     """Run `func(*args)` once the current unit of work has committed: as a job when there is
-    a queue, else in this process, after the response when `defer` (mail)."""
+    a queue (named `job_id` when given, to be found again), else in this process, after the
+    response when `defer` (mail)."""
     from portal.services.observability import current_request_id
 
-    after_commit(dispatch, _name(func), args, defer, current_request_id())
+    after_commit(dispatch, _name(func), args, defer, current_request_id(), job_id)
 
 
-def dispatch(name: str, args: tuple, defer: bool = False, request_id: str | None = None) -> None:
+def dispatch(name: str, args: tuple, defer: bool = False, request_id: str | None = None,
+             job_id: str | None = None) -> None:
     """Hand the job to RQ, or run it here when there is no queue or Redis is down."""
     from redis.exceptions import RedisError
     from rq import Retry
@@ -65,7 +67,7 @@ def dispatch(name: str, args: tuple, defer: bool = False, request_id: str | None
     if queue is not None:
         config = current_app.config
         try:
-            queue.enqueue(run, name, args, request_id, description=name,
+            queue.enqueue(run, name, args, request_id, description=name, job_id=job_id,
                           retry=Retry(max=len(config["JOB_RETRY_DELAYS"]), interval=config["JOB_RETRY_DELAYS"]),
                           job_timeout=config["JOB_TIMEOUT"], failure_ttl=30 * 24 * 3600, result_ttl=3600)
             return
@@ -174,6 +176,8 @@ TITLES = {
     "portal.dossiers.notifications.send_reminders": _l("Daily reminders to officers"),
     "portal.accounts.operations.expire_registrations": _l("Expire unconfirmed registrations"),
     "portal.reports.monthly.mail_monthly_report": _l("Mail the monthly report to the leaders"),
+    "portal.reports.prepared.prepare": _l("Prepare a report file"),
+    "portal.reports.prepared.remove_old_files": _l("Remove old report files"),
 }
 
 

@@ -115,8 +115,10 @@ class LocalStorage(Storage):
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
 
-    def iter_keys(self) -> Iterator[str]:
-        for path in self.root.rglob("*"):
+    def iter_keys(self, prefix: str = "") -> Iterator[str]:
+        """Every key, or those under the folder `prefix` ("exports/")."""
+        start = self._path(prefix.rstrip("/")) if prefix else self.root
+        for path in start.rglob("*") if start.is_dir() else ():
             if path.is_file() and not path.name.endswith(".part"):
                 yield path.relative_to(self.root).as_posix()
 
@@ -189,10 +191,12 @@ class S3Storage(Storage):
     def delete(self, key: str) -> None:
         self._call("delete_object", Key=self._name(key))
 
-    def iter_keys(self) -> Iterator[str]:
+    def iter_keys(self, prefix: str = "") -> Iterator[str]:
         from botocore.exceptions import BotoCoreError, ClientError
 
-        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self.prefix)
+        if prefix:
+            check_key(prefix.rstrip("/"))
+        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self.prefix + prefix)
         try:
             for page in pages:
                 for item in page.get("Contents", []):

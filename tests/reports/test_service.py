@@ -8,6 +8,7 @@ from datetime import date, datetime
 import pytest
 import time_machine
 
+from portal.calendar import LOCAL_TZ
 from portal.reports.periods import Period
 from portal.reports.service import Filters, service_report
 from tests.conftest import sign_in
@@ -220,3 +221,62 @@ def test_each_reader_has_a_rate_limit(app, db):
         limiter.reset()
         app.config["REPORT_RATE_LIMIT"] = "10000 per hour"
     assert answers == [200, 200, 429] and other == 200
+
+
+def test_with_a_job_queue_the_file_is_prepared_by_a_worker_for_its_reader_alone(app, client, history, monkeypatch):
+    import uuid
+
+    from openpyxl import load_workbook
+    from rq import SimpleWorker
+
+    from portal.services import jobs
+    from portal.services.storage import get_storage
+    from tests.factories import UserFactory
+
+    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.setitem(app.config, "JOB_QUEUE", f"test-reports-{uuid.uuid4().hex[:8]}")
+    query = "?kind=month&year=2026&month=3"
+    try:
+        with time_machine.travel(NOW):
+            sign_in(client, history.people["leader"])
+            asked = client.get("/reports/service.xlsx" + query)
+            assert asked.status_code == 302 and "ready=" in asked.headers["Location"]
+            waiting = client.get(asked.headers["Location"])
+            assert waiting.status_code == 200 and 'http-equiv="refresh"' in waiting.text
+            assert "đang được chuẩn bị" in waiting.text
+
+            other = UserFactory(board_leader=True)  # another reader with the same link gets nothing of it
+            sign_in(client, other)
+            assert client.get(asked.headers["Location"]).status_code == 302
+
+            with app.app_context():
+                queue = jobs.get_queue()
+                SimpleWorker([queue], connection=queue.connection).work(burst=True)
+            sign_in(client, history.people["leader"])
+            ready = client.get(asked.headers["Location"])
+        assert ready.headers["Content-Disposition"].startswith("attachment")
+        sheet = load_workbook(io.BytesIO(ready.data)).worksheets[0]
+        total = next(row for row in sheet.iter_rows(values_only=True) if row and row[0] == "Tổng cộng")
+        assert list(total[1:8]) == [6, 1, 2, 9, 5, 2, 2]
+    finally:
+        with app.app_context():
+            jobs.get_queue().delete(delete_jobs=True)
+            storage = get_storage()
+            for key in storage.iter_keys("exports/"):
+                storage.delete(key)
+        app.extensions.pop("portal_redis", None)
+
+
+def test_prepared_files_of_earlier_days_are_removed(app, db, monkeypatch):
+    from portal.reports.prepared import remove_old_files
+    from portal.services.storage import get_storage
+
+    storage = get_storage()
+    assert list(storage.iter_keys("exports/")) == []
+    for key in ("exports/2026-11-24/a.xlsx", "exports/2026-11-25/b.pdf", "exports/2026-11-26/c.csv"):
+        storage.save_bytes(key, b"x")
+    with time_machine.travel(datetime(2026, 11, 26, 8, 0, tzinfo=LOCAL_TZ)):
+        assert remove_old_files() == 1
+    assert sorted(storage.iter_keys("exports/")) == ["exports/2026-11-25/b.pdf", "exports/2026-11-26/c.csv"]
+    for key in storage.iter_keys("exports/"):
+        storage.delete(key)

@@ -102,7 +102,7 @@ def test_every_recurring_job_is_a_task():
     from portal.services.cli import RECURRING
 
     assert {jobs.task_named(name).__name__ for name, _cron in RECURRING} == {
-        "send_reminders", "expire_registrations", "mail_monthly_report"}
+        "send_reminders", "expire_registrations", "mail_monthly_report", "remove_old_files"}
 
 
 class Mailbox:

@@ -68,6 +68,7 @@ def test_keys_are_listed_deleted_and_checked(storage):
     storage.delete("dossiers/2/b.png")  # deleting twice is fine
     assert not storage.exists("dossiers/2/b.png")
     assert sorted(storage.iter_keys()) == ["dossiers/1/a.pdf", "slips/1/c.pdf"]
+    assert list(storage.iter_keys("slips/")) == ["slips/1/c.pdf"] and list(storage.iter_keys("exports/")) == []
     for bad in ("../escape.pdf", "/etc/passwd", "a//b.pdf", "dossiers/../../x", ""):
         with pytest.raises(ValueError):
             storage.save_bytes(bad, b"x")
