@@ -218,9 +218,11 @@ def _redis() -> str | None:
 
 
 def _storage() -> None:
+    """A listing of an empty folder: S3 answers it only when it is reachable, the bucket
+    exists and the credentials may read it (a HEAD of a missing key says 404 either way)."""
     from portal.services.storage import get_storage
 
-    get_storage().exists("readyz-probe")
+    next(iter(get_storage().iter_keys("readyz/")), None)
 
 
 CHECKS = {"database": _database, "redis": _redis, "storage": _storage}

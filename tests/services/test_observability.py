@@ -81,16 +81,31 @@ def test_readyz_names_redis_when_it_is_down(make_app):
     assert "hunter2" not in response.get_data(as_text=True)
 
 
-def test_readyz_names_storage_when_it_fails(client, monkeypatch):
-    class Broken:
-        def exists(self, key):
-            raise OSError("disk gone")
+@pytest.mark.parametrize("endpoint", ["gone bucket", "closed port"])
+def test_readyz_names_storage_when_s3_refuses_or_is_unreachable(app, client, s3_bucket, monkeypatch, endpoint):
+    from tests.conftest import free_port
 
-    monkeypatch.setattr("portal.services.storage.get_storage", lambda: Broken())
-    response = client.get("/readyz")
+    monkeypatch.setenv("STORAGE_TIMEOUT", "1")
+    if endpoint == "closed port":
+        monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")
+    bucket = f"{s3_bucket}-gone" if endpoint == "gone bucket" else s3_bucket
+    monkeypatch.setitem(app.config, "STORAGE_URL", f"s3://{bucket}/portal")
+    try:
+        response = client.get("/readyz")
+    finally:
+        app.extensions.pop("portal_storage", None)
     assert response.status_code == 503
-    assert response.get_json()["checks"]["storage"] == "down: OSError"
+    assert response.get_json()["checks"]["storage"] == "down: StorageUnavailable"
     assert response.get_json()["checks"]["database"] == "ok"
+
+
+def test_readyz_is_ready_on_s3(app, client, s3_bucket, monkeypatch):
+    monkeypatch.setitem(app.config, "STORAGE_URL", f"s3://{s3_bucket}/portal")
+    try:
+        response = client.get("/readyz")
+    finally:
+        app.extensions.pop("portal_storage", None)
+    assert response.status_code == 200 and response.get_json()["checks"]["storage"] == "ok"
 
 
 def test_without_a_database_healthz_lives_and_readyz_says_why(make_app, tmp_path):
