@@ -1,5 +1,5 @@
-"""Work that should not hold a request: mail, the first rendering of slips, reminders and
-clean-ups.
+"""Work that should not hold a request: mail, the first rendering of slips, report files,
+reminders, the monthly report and clean-ups.
 
 With REDIS_URL set, each is a job on RQ, enqueued only once the request's commit has
 succeeded, retried with growing delays (JOB_RETRY_DELAYS) and, when it keeps failing, kept
