@@ -152,10 +152,10 @@ def send_stored(key: str, name: str, content_type: str, *, inline: bool = False,
     never kept by a shared cache when `private`."""
     from portal.services.storage import get_storage
 
-    storage = get_storage()
-    if not storage.exists(key):
+    try:  # one request to the storage: a missing file is said by the read itself
+        response = get_storage().send(key, name, content_type, inline=inline, max_age=0 if private else 3600)
+    except FileNotFoundError:
         abort(404)
-    response = storage.send(key, name, content_type, inline=inline, max_age=0 if private else 3600)
     if private:
         response.headers["Cache-Control"] = "private, no-store"
     return response

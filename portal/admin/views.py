@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -178,8 +178,7 @@ def failed_jobs():
         page, reachable = jobs.failed_jobs(paging.position()), True
     except RedisError:
         page, reachable = None, False
-    return render_template("admin/jobs.html", page=page, reachable=reachable,
-                           has_queue=bool(current_app.config["REDIS_URL"]))
+    return render_template("admin/jobs.html", page=page, reachable=reachable)
 
 
 @bp.post("/jobs/<job_id>/retry")

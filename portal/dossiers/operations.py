@@ -10,6 +10,7 @@ raises DossierError with a message for the user, before anything is changed.
 """
 from __future__ import annotations
 
+import shutil
 import tempfile
 import uuid
 from contextlib import contextmanager
@@ -38,7 +39,7 @@ from portal.dossiers.workflow import Action, Proposal, State
 from portal.extensions import db
 from portal.projects import operations as project_ops
 from portal.projects.models import Project
-from portal.services.storage import CHUNK, StorageUnavailable, TooLarge, get_storage
+from portal.services.storage import CHUNK, Counted, StorageUnavailable, TooLarge, get_storage
 from portal.services.unit_of_work import after_commit, on_rollback
 
 
@@ -211,14 +212,10 @@ def save_checked(upload, allowed: list[str], folder: str, max_size: int) -> tupl
 
 def _spool(stream, out, max_size: int) -> int:
     """Copy the upload to `out` in chunks; past `max_size` raise TooLarge (out is discarded)."""
-    size = 0
-    while chunk := stream.read(CHUNK):
-        size += len(chunk)
-        if size > max_size:
-            raise TooLarge()
-        out.write(chunk)
+    source = Counted(stream, max_size)
+    shutil.copyfileobj(source, out, CHUNK)
     out.flush()
-    return size
+    return source.size
 
 
 def remove_file(dossier: Dossier, user, record: DossierFile) -> None:

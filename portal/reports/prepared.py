@@ -22,8 +22,8 @@ from flask_babel import force_locale
 from flask_login import current_user
 
 from portal.services import jobs
+from portal.services.storage import TRANSIENT as PREFIX
 
-PREFIX = "exports/"
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -37,10 +37,9 @@ def respond(kind: str, form: str, filename: str, job_args: tuple, build):
     the reader waiting on a page that looks again."""
     from portal.calendar import local_today
     from portal.errors import render_error
+    from portal.reports.exports import MEDIA_TYPES
     from portal.services.storage import get_storage
     from portal.web import send_stored
-
-    from portal.reports.exports import MEDIA_TYPES
 
     queue = jobs.get_queue()
     if queue is None:

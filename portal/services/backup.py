@@ -26,7 +26,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.services.storage import get_storage
+from portal.services.storage import TRANSIENT, get_storage
 
 
 def _url() -> sa.engine.URL:
@@ -52,9 +52,7 @@ def storage_keys_in_database() -> set[str]:
 
 def storage_report() -> dict[str, list[str]]:
     """Files without rows, and rows without files."""
-    from portal.reports.prepared import PREFIX
-
-    stored = {key for key in get_storage().iter_keys() if not key.startswith(PREFIX)}  # report files: no rows
+    stored = {key for key in get_storage().iter_keys() if not key.startswith(TRANSIENT)}
     known = storage_keys_in_database()
     return {"files_without_rows": sorted(stored - known), "rows_without_files": sorted(known - stored)}
 

@@ -25,6 +25,9 @@ from flask import current_app, send_file
 
 CHUNK = 64 * 1024
 KEY = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_./-]{0,500}$")
+# Files kept a day or so with no row of their own (report files prepared for one reader):
+# `flask storage check` does not call them strays.
+TRANSIENT = "exports/"
 
 
 class TooLarge(Exception):
@@ -48,7 +51,7 @@ def check_key(key: str) -> str:
     return key
 
 
-class _Counted:
+class Counted:
     """Reads a stream for a writer, hashing and counting it, and stops past `max_size`."""
 
     def __init__(self, stream: BinaryIO, max_size: int | None):
@@ -94,7 +97,7 @@ class LocalStorage(Storage):
         """Stream `stream` to `key`; over `max_size` the partial file is removed."""
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        source = _Counted(stream, max_size)
+        source = Counted(stream, max_size)
         partial = path.with_name(path.name + ".part")
         try:
             with open(partial, "wb") as out:
@@ -156,7 +159,7 @@ class S3Storage(Storage):
         from s3transfer.exceptions import S3UploadFailedError
 
         name = self._name(key)
-        source = _Counted(stream, max_size)
+        source = Counted(stream, max_size)
         try:
             self.client.upload_fileobj(source, self.bucket, name,
                                        Config=TransferConfig(use_threads=False, multipart_chunksize=8 * 1024 * 1024))

@@ -44,6 +44,14 @@ def test_uploads_and_downloads_go_through_s3(app, client, db, draft, s3_bucket, 
     assert s3_objects(s3_bucket) == {}
 
 
+def test_a_file_gone_from_storage_is_not_found(app, client, db, draft, storage_url, monkeypatch):
+    monkeypatch.setitem(app.config, "STORAGE_URL", storage_url)
+    post(client, draft, PDF, "hồ sơ.pdf")
+    record = db.session.scalars(db.select(DossierFile).where(DossierFile.dossier_id == draft.id)).one()
+    get_storage().delete(record.storage_key)
+    assert client.get(f"/dossiers/{draft.id}/files/{record.id}").status_code == 404
+
+
 def test_unreachable_s3_refuses_the_upload_and_keeps_nothing(app, client, db, draft, s3_bucket, monkeypatch):
     from tests.conftest import free_port
 
